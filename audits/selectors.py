@@ -1,0 +1,109 @@
+"""Reads scoped to what the asking user may see: a forgotten filter cannot leak an audit."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from audits.models import (
+    Audit,
+    KeyArea,
+    MethodologyVersion,
+    Organization,
+    PhaseTransition,
+    TeamMember,
+    TeamRole,
+)
+
+
+def coordinated_organization_ids(user) -> QuerySet:
+    return TeamMember.objects.filter(user=user, role=TeamRole.COORDINATOR).values(
+        "audit__organization_id"
+    )
+
+
+def audits_for(user) -> QuerySet[Audit]:
+    """Staff see every audit; others the audits they are on, and coordinators their organization's."""
+    audits = Audit.objects.select_related("organization", "unit", "modality__methodology")
+    if not user.is_authenticated:
+        return audits.none()
+    if user.is_staff:
+        return audits
+    return audits.filter(
+        Q(pk__in=TeamMember.objects.filter(user=user).values("audit_id"))
+        | Q(organization_id__in=coordinated_organization_ids(user))
+    )
+
+
+def audit_get(user, audit_id) -> Audit:
+    """The audit if the user may see it; 404 otherwise, so its existence is not revealed."""
+    try:
+        return audits_for(user).get(pk=audit_id)
+    except (Audit.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such audit.") from None
+
+
+def organizations_for(user) -> QuerySet[Organization]:
+    organizations = Organization.objects.prefetch_related("units")
+    if not user.is_authenticated:
+        return organizations.none()
+    if user.is_staff:
+        return organizations
+    return organizations.filter(
+        Q(pk__in=audits_for(user).values("organization_id"))
+        | Q(pk__in=coordinated_organization_ids(user))
+    )
+
+
+def user_roles(user, audit: Audit) -> set[str]:
+    """The user's team roles on this audit (cached on the audit instance)."""
+    cache = audit.__dict__.setdefault("_roles_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = set(audit.team.filter(user=user).values_list("role", flat=True))
+    return cache[user.pk]
+
+
+def can_steer(user, audit: Audit) -> bool:
+    """Staff, or a member whose role the modality names as steering (lead facilitator, focal point)."""
+    if user.is_staff:
+        return True
+    return bool(user_roles(user, audit) & set(audit.modality.steering_roles))
+
+
+def can_create_audit_for(user, organization: Organization) -> bool:
+    if user.is_staff or user.has_perm("audits.add_audit"):
+        return True
+    return TeamMember.objects.filter(
+        user=user, role=TeamRole.COORDINATOR, audit__organization=organization
+    ).exists()
+
+
+def team_of(audit: Audit) -> QuerySet[TeamMember]:
+    return audit.team.select_related("user").order_by("role", "user__last_name", "user__username")
+
+
+def history_of(audit: Audit) -> QuerySet[PhaseTransition]:
+    return audit.transitions.select_related("actor").order_by("-at", "-pk")
+
+
+def current_methodology(code: str = "pga") -> MethodologyVersion | None:
+    """The most recently loaded version, which new audits follow."""
+    return (
+        MethodologyVersion.objects.filter(code=code)
+        .order_by("-loaded_at", "-pk")
+        .prefetch_related(
+            Prefetch("key_areas", queryset=KeyArea.objects.order_by("order")), "modalities"
+        )
+        .first()
+    )
+
+
+def audits_filtered(user, *, phase=None, modality=None, organization=None) -> QuerySet[Audit]:
+    audits = audits_for(user)
+    if phase:
+        audits = audits.filter(phase=phase)
+    if modality:
+        audits = audits.filter(modality__code=modality)
+    if organization:
+        audits = audits.filter(organization_id=organization)
+    return audits
