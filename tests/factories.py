@@ -1,0 +1,82 @@
+"""factory-boy factories; audits are built through the service so they start in a real phase."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from accounts.models import Gender
+from audits import services
+from audits.models import Organization, TeamMember, TeamRole, Unit
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    gender = Gender.WOMAN
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Ministry of Labour {n}")
+    country = "Ukraine"
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Department {n}")
+
+
+def make_audit(modality="selective", *, organization=None, creator=None, **fields):
+    """An audit in its first phase, created by a staff user (who is not added to the team)."""
+    creator = creator or StaffFactory()
+    defaults = {
+        "title": f"{modality.title()} audit",
+        "people_in_scope": 40,
+        "planned_start": datetime.date(2027, 1, 10),
+        "planned_end": datetime.date(2027, 3, 10),
+    }
+    return services.audit_create(
+        actor=creator,
+        organization=organization or OrganizationFactory(),
+        modality=modality,
+        **{**defaults, **fields},
+    )
+
+
+def add_member(audit, role, *, gender=Gender.WOMAN, user=None):
+    user = user or UserFactory(gender=gender)
+    return TeamMember.objects.create(audit=audit, user=user, role=role)
+
+
+def ready_selective_team(audit):
+    """A lead, a co-facilitator (women and men), and a coordinator: preparation's team guards pass."""
+    lead = add_member(audit, TeamRole.LEAD, gender=Gender.WOMAN)
+    add_member(audit, TeamRole.CO_FACILITATOR, gender=Gender.MAN)
+    add_member(audit, TeamRole.COORDINATOR, gender=Gender.WOMAN)
+    return lead
