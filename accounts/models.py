@@ -13,9 +13,7 @@ class Gender(models.TextChoices):
 class User(AbstractUser):
     """A person who signs in. Gender is recorded because audit teams must include women and men."""
 
-    gender = models.CharField(
-        _("gender"), max_length=12, choices=Gender.choices, default=Gender.UNDISCLOSED
-    )
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, default=Gender.UNDISCLOSED)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from audits.workflow import GuardCheck
 
@@ -133,8 +132,7 @@ def key_areas_fit(audit: Audit) -> str | None:
         if chosen == available:
             return None
         return _(
-            "%(chosen)d of %(available)d key areas selected; a %(modality)s covers all "
-            "%(available)d."
+            "%(chosen)d of %(available)d key areas selected; a %(modality)s covers all %(available)d."
         ) % {"chosen": chosen, "available": available, "modality": modality.name}
     high = modality.key_areas_max
     if chosen >= modality.key_areas_min and (high is None or chosen <= high):
@@ -180,6 +178,8 @@ def duration_fits(audit: Audit) -> str | None:
     low, high = modality.duration_months_min, modality.duration_months_max
     if (low is None or months >= low) and (high is None or months <= high):
         return None
-    return _(
-        "The plan spans %(months)s months; a %(modality)s usually takes %(range)s months."
-    ) % {"months": months, "modality": modality.name, "range": _range_text(low, high)}
+    return _("The plan spans %(months)s months; a %(modality)s usually takes %(range)s months.") % {
+        "months": months,
+        "modality": modality.name,
+        "range": _range_text(low, high),
+    }

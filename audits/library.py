@@ -113,9 +113,7 @@ def load_library(folder: Path) -> LoadResult:
         raise LibraryError(problems)
     digest = checksum(data)
     with transaction.atomic():
-        existing = MethodologyVersion.objects.filter(
-            code=data["code"], version=str(data["version"])
-        ).first()
+        existing = MethodologyVersion.objects.filter(code=data["code"], version=str(data["version"])).first()
         if existing is not None:
             if existing.checksum != digest:
                 raise LibraryError(

@@ -25,9 +25,7 @@ class MethodologyVersion(models.Model):
 
     class Meta:
         verbose_name = _("methodology version")
-        constraints = [
-            models.UniqueConstraint(fields=["code", "version"], name="methodology_version_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="methodology_version_unique")]
         ordering = ["code", "-loaded_at"]
 
     def __str__(self) -> str:
@@ -35,9 +33,7 @@ class MethodologyVersion(models.Model):
 
 
 class KeyArea(models.Model):
-    methodology = models.ForeignKey(
-        MethodologyVersion, on_delete=models.PROTECT, related_name="key_areas"
-    )
+    methodology = models.ForeignKey(MethodologyVersion, on_delete=models.PROTECT, related_name="key_areas")
     code = models.CharField(_("code"), max_length=10)
     order = models.PositiveSmallIntegerField()
     title = models.JSONField(_("title"), default=dict)
@@ -47,9 +43,7 @@ class KeyArea(models.Model):
     class Meta:
         verbose_name = _("key area")
         ordering = ["methodology", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["methodology", "code"], name="key_area_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["methodology", "code"], name="key_area_code_unique")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -70,15 +64,14 @@ class KeyArea(models.Model):
 class Modality(models.Model):
     """Comprehensive, selective or GEOSA: the parameters the workflow's guards check against."""
 
-    methodology = models.ForeignKey(
-        MethodologyVersion, on_delete=models.PROTECT, related_name="modalities"
-    )
+    methodology = models.ForeignKey(MethodologyVersion, on_delete=models.PROTECT, related_name="modalities")
     code = models.SlugField(_("code"), max_length=40)
     order = models.PositiveSmallIntegerField(default=0)
     title = models.JSONField(_("title"), default=dict)
     description = models.JSONField(_("description"), default=dict)
     facilitated = models.BooleanField(
-        _("facilitated"), help_text=_("Run by external facilitators rather than by the organization.")
+        _("facilitated"),
+        help_text=_("Run by external facilitators rather than by the organization."),
     )
     steering_roles = models.JSONField(
         _("steering roles"),
@@ -87,9 +80,7 @@ class Modality(models.Model):
     )
     team_min = models.PositiveSmallIntegerField(_("minimum team size"), null=True, blank=True)
     team_max = models.PositiveSmallIntegerField(_("maximum team size"), null=True, blank=True)
-    people_in_scope_max = models.PositiveIntegerField(
-        _("maximum people in scope"), null=True, blank=True
-    )
+    people_in_scope_max = models.PositiveIntegerField(_("maximum people in scope"), null=True, blank=True)
     key_areas_all = models.BooleanField(_("covers all key areas"), default=False)
     key_areas_min = models.PositiveSmallIntegerField(_("minimum key areas"), default=1)
     key_areas_max = models.PositiveSmallIntegerField(_("maximum key areas"), null=True, blank=True)
@@ -101,9 +92,7 @@ class Modality(models.Model):
         verbose_name = _("modality")
         verbose_name_plural = _("modalities")
         ordering = ["methodology", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["methodology", "code"], name="modality_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["methodology", "code"], name="modality_code_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -122,7 +111,9 @@ class Phase(models.Model):
     title = models.JSONField(_("title"), default=dict)
     description = models.JSONField(_("description"), default=dict)
     exit_guards = models.JSONField(
-        _("exit guards"), default=list, help_text=_('[{"code": ..., "severity": "block"|"warning"}]')
+        _("exit guards"),
+        default=list,
+        help_text=_('[{"code": ..., "severity": "block"|"warning"}]'),
     )
     scope_editable = models.BooleanField(
         _("scope editable"),
@@ -170,9 +161,7 @@ class Unit(models.Model):
     class Meta:
         verbose_name = _("unit")
         ordering = ["organization", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "name"], name="unit_name_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="unit_name_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -191,7 +180,10 @@ class Audit(ConcurrentTransitionMixin, models.Model):
     CANCELLED = "cancelled"
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="audits", verbose_name=_("organization")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="audits",
+        verbose_name=_("organization"),
     )
     unit = models.ForeignKey(
         Unit,
@@ -212,9 +204,7 @@ class Audit(ConcurrentTransitionMixin, models.Model):
     delivery = models.CharField(
         _("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.REMOTE
     )
-    language = models.CharField(
-        _("language"), max_length=5, choices=settings.LANGUAGES, default="en"
-    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="en")
     min_group_size = models.PositiveSmallIntegerField(
         _("minimum group size"),
         default=5,
@@ -304,9 +294,7 @@ FACILITATION_ROLES = (*TEAM_SIZE_ROLES, TeamRole.TRAINEE)
 
 class TeamMember(models.Model):
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="team")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_roles"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_roles")
     role = models.CharField(_("role"), max_length=24, choices=TeamRole.choices)
     added_at = models.DateTimeField(auto_now_add=True)
 

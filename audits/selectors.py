@@ -17,9 +17,7 @@ from audits.models import (
 
 
 def coordinated_organization_ids(user) -> QuerySet:
-    return TeamMember.objects.filter(user=user, role=TeamRole.COORDINATOR).values(
-        "audit__organization_id"
-    )
+    return TeamMember.objects.filter(user=user, role=TeamRole.COORDINATOR).values("audit__organization_id")
 
 
 def audits_for(user) -> QuerySet[Audit]:
@@ -50,8 +48,7 @@ def organizations_for(user) -> QuerySet[Organization]:
     if user.is_staff:
         return organizations
     return organizations.filter(
-        Q(pk__in=audits_for(user).values("organization_id"))
-        | Q(pk__in=coordinated_organization_ids(user))
+        Q(pk__in=audits_for(user).values("organization_id")) | Q(pk__in=coordinated_organization_ids(user))
     )
 
 
@@ -91,9 +88,7 @@ def current_methodology(code: str = "pga") -> MethodologyVersion | None:
     return (
         MethodologyVersion.objects.filter(code=code)
         .order_by("-loaded_at", "-pk")
-        .prefetch_related(
-            Prefetch("key_areas", queryset=KeyArea.objects.order_by("order")), "modalities"
-        )
+        .prefetch_related(Prefetch("key_areas", queryset=KeyArea.objects.order_by("order")), "modalities")
         .first()
     )
 

@@ -37,8 +37,7 @@ def _validated(instance, *, exclude: list[str] | None = None):
         instance.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
     except ValidationError as error:
         problems = [
-            f"{instance._meta.get_field(name).verbose_name if name != '__all__' else ''}: {msg}"
-            .lstrip(": ")
+            f"{instance._meta.get_field(name).verbose_name if name != '__all__' else ''}: {msg}".lstrip(": ")
             for name, messages in error.message_dict.items()
             for msg in messages
         ]
@@ -105,9 +104,9 @@ def audit_create(
 ) -> Audit:
     """Open an audit in its modality's first phase; a non-staff creator joins its team to steer it."""
     if not can_create_audit_for(actor, organization):
-        raise Forbidden(_("You cannot start an audit for %(organization)s.") % {
-            "organization": organization.name
-        })
+        raise Forbidden(
+            _("You cannot start an audit for %(organization)s.") % {"organization": organization.name}
+        )
     if isinstance(modality, str):
         methodology = current_methodology()
         modality = methodology and methodology.modalities.filter(code=modality).first()
@@ -116,14 +115,15 @@ def audit_create(
                 _("Unknown modality; load the methodology library first (manage.py loadmethodology).")
             )
     if unit is not None and unit.organization_id != organization.pk:
-        raise DomainError(_("The unit %(unit)s does not belong to %(organization)s.") % {
-            "unit": unit.name, "organization": organization.name
-        })
+        raise DomainError(
+            _("The unit %(unit)s does not belong to %(organization)s.")
+            % {"unit": unit.name, "organization": organization.name}
+        )
     first_phase = modality.phases.order_by("order").first()
     if first_phase is None:
-        raise DomainError(_("The modality %(modality)s has no phases in the library.") % {
-            "modality": modality.name
-        })
+        raise DomainError(
+            _("The modality %(modality)s has no phases in the library.") % {"modality": modality.name}
+        )
     with transaction.atomic():
         audit = Audit(
             organization=organization,
@@ -146,7 +146,14 @@ def audit_create(
     return audit
 
 
-EDITABLE_DETAILS = ("title", "planned_start", "planned_end", "delivery", "language", "min_group_size")
+EDITABLE_DETAILS = (
+    "title",
+    "planned_start",
+    "planned_end",
+    "delivery",
+    "language",
+    "min_group_size",
+)
 SCOPE_DETAILS = ("unit", "people_in_scope")
 
 
@@ -154,22 +161,20 @@ def audit_update(*, actor, audit: Audit, **changes) -> Audit:
     """Change an audit's details; the unit and people in scope only while the scope is open."""
     unknown = set(changes) - set(EDITABLE_DETAILS) - set(SCOPE_DETAILS)
     if unknown:
-        raise DomainError(_("These fields cannot be changed: %(fields)s.") % {
-            "fields": ", ".join(sorted(unknown))
-        })
+        raise DomainError(
+            _("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         audit = Audit.objects.select_for_update(of=("self",)).get(pk=audit.pk)
         _require_steering(actor, audit)
-        if any(
-            name in SCOPE_DETAILS and getattr(audit, name) != value
-            for name, value in changes.items()
-        ):
+        if any(name in SCOPE_DETAILS and getattr(audit, name) != value for name, value in changes.items()):
             _require_scope_editable(audit)
         unit = changes.get("unit")
         if unit is not None and unit.organization_id != audit.organization_id:
-            raise DomainError(_("The unit %(unit)s does not belong to %(organization)s.") % {
-                "unit": unit.name, "organization": audit.organization.name
-            })
+            raise DomainError(
+                _("The unit %(unit)s does not belong to %(organization)s.")
+                % {"unit": unit.name, "organization": audit.organization.name}
+            )
         for name, value in changes.items():
             setattr(audit, name, value)
         _validated(audit, exclude=["phase"])

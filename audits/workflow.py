@@ -109,10 +109,7 @@ def evaluate_exit_guards(audit: Audit) -> list[GuardCheck]:
     phase = current_phase(audit)
     if phase is None:
         return []
-    return [
-        guards.evaluate(spec["code"], audit, spec.get("severity", BLOCK))
-        for spec in phase.exit_guards
-    ]
+    return [guards.evaluate(spec["code"], audit, spec.get("severity", BLOCK)) for spec in phase.exit_guards]
 
 
 # Conditions of the FSM transitions on Audit: named, side-effect-free predicates.
