@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from audits.models import (
     Audit,
     KeyArea,
     MethodologyVersion,
     Organization,
+    Phase,
     PhaseTransition,
     TeamMember,
     TeamRole,
@@ -102,3 +104,12 @@ def audits_filtered(user, *, phase=None, modality=None, organization=None) -> Qu
     if organization:
         audits = audits.filter(organization_id=organization)
     return audits
+
+
+def phase_choices(methodology: MethodologyVersion | None) -> list[tuple[str, str]]:
+    """Every phase code of the methodology's modalities with its name, in workflow order."""
+    choices: dict[str, str] = {}
+    if methodology is not None:
+        for phase in Phase.objects.filter(modality__methodology=methodology).order_by("order", "modality"):
+            choices.setdefault(phase.code, phase.name)
+    return [*choices.items(), (Audit.ON_HOLD, _("On hold")), (Audit.CANCELLED, _("Cancelled"))]

@@ -58,6 +58,7 @@ def dashboard(request):
             "phase": phase,
             "modality": modality,
             "modalities": methodology.modalities.all() if methodology else [],
+            "phases": selectors.phase_choices(methodology),
             "can_create": request.user.is_staff
             or request.user.has_perm("audits.add_audit")
             or selectors.coordinated_organization_ids(request.user).exists(),
