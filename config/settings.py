@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "accounts",
     "facilitators",
     "audits",
+    "audits.surveys",
+    "audits.evidence",
     "selfassessment",
     "reports",
 ]

@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("audits.api_urls")),
     path("api/", include("facilitators.api_urls")),
+    path("api/", include("audits.surveys.api_urls")),
+    path("api/", include("audits.evidence.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -17,6 +19,8 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("certification/", include("facilitators.urls")),
+    path("", include("audits.surveys.urls")),
+    path("", include("audits.evidence.urls")),
     path("", include("audits.urls")),
     prefix_default_language=False,
 )
