@@ -183,3 +183,14 @@ def duration_fits(audit: Audit) -> str | None:
         "modality": modality.name,
         "range": _range_text(low, high),
     }
+
+
+@guard("lead_certified", gettext_lazy("The lead facilitator is certified on the start date"))
+def lead_certified(audit: Audit) -> str | None:
+    from audits.models import TeamRole
+    from facilitators.selectors import certification_problem
+
+    lead = audit.team.filter(role=TeamRole.LEAD).select_related("user").first()
+    if lead is None:
+        return _("Name a lead facilitator; their certification is checked against the start date.")
+    return certification_problem(lead.user, audit.planned_start)

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from audits.effects import REGISTRY as EFFECTS
 from audits.guards import REGISTRY as GUARDS
 from audits.models import KeyArea, MethodologyVersion, Modality, Phase, TeamRole
 from audits.workflow import BLOCK, WARNING
@@ -88,6 +89,9 @@ def validate(data: dict) -> list[str]:
         for phase in phases:
             where = f"phase_sets.{set_name}.{phase.get('code', '?')}"
             texts(f"{where} title", phase.get("title"))
+            for code in phase.get("on_enter", []):
+                if code not in EFFECTS:
+                    problems.append(f"{where}: unknown effect '{code}'")
             for spec in phase.get("exit_guards", []):
                 if spec.get("code") not in GUARDS:
                     problems.append(f"{where}: unknown guard '{spec.get('code')}'")
@@ -175,6 +179,7 @@ def _store(methodology: MethodologyVersion, data: dict) -> None:
                 exit_guards=phase.get("exit_guards", []),
                 scope_editable=phase.get("scope_editable", False),
                 final=phase.get("final", False),
+                on_enter=phase.get("on_enter", []),
             )
             for index, phase in enumerate(data["phase_sets"][spec["phases"]], start=1)
         )

@@ -121,6 +121,12 @@ class Phase(models.Model):
         help_text=_("Key areas and people in scope may still change during this phase."),
     )
     final = models.BooleanField(_("final"), default=False)
+    on_enter = models.JSONField(
+        _("on entering"),
+        default=list,
+        blank=True,
+        help_text=_("Effects run when an audit enters this phase."),
+    )
 
     class Meta:
         verbose_name = _("phase")

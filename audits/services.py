@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from audits import workflow
+from audits import effects, workflow
 from audits.models import (
     Audit,
     KeyArea,
@@ -299,6 +299,9 @@ def audit_transition(
             audit.save()
         except ConcurrentTransition:
             raise Conflict(_("Someone else moved this audit first; reload to see it.")) from None
+        entered = workflow.current_phase(audit)
+        if option.action == "advance" and entered is not None:
+            effects.run_on_enter(audit, entered.on_enter)
         return PhaseTransition.objects.create(
             audit=audit,
             action=option.action,
