@@ -13,6 +13,12 @@ def methodology(db):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """PBKDF2's deliberate slowness protects real passwords, not test fixtures."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _english(settings):
     """Assertions on messages are written in English whatever the machine's locale."""
     from django.utils import translation
