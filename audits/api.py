@@ -29,6 +29,13 @@ from audits.models import (
 
 User = get_user_model()
 
+MAX_ID = 2**63 - 1  # BigAutoField
+
+
+def _is_id(value: str | None) -> bool:
+    """Whether a query-string value can be a row id: ASCII digits within range ("²".isdigit() is True)."""
+    return bool(value) and value.isascii() and value.isdigit() and int(value) <= MAX_ID
+
 
 @extend_schema_field(OpenApiTypes.STR)
 class TranslatedField(serializers.Field):
@@ -285,7 +292,7 @@ class AuditViewSet(
     def get_queryset(self):
         params = self.request.query_params
         organization = params.get("organization")
-        if organization is not None and not organization.isdigit():
+        if organization is not None and not _is_id(organization):
             organization = -1
         return selectors.audits_filtered(
             self.request.user,
@@ -433,7 +440,7 @@ class KeyAreaViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         methodology = self.request.query_params.get("methodology")
-        if methodology and methodology.isdigit():
+        if _is_id(methodology):
             return KeyArea.objects.filter(methodology_id=methodology).order_by("order")
         current = selectors.current_methodology()
         return KeyArea.objects.filter(methodology=current).order_by("order")

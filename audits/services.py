@@ -102,7 +102,7 @@ def audit_create(
     language: str = "en",
     min_group_size: int = 5,
 ) -> Audit:
-    """Open an audit in its modality's first phase; a non-staff creator joins its team to steer it."""
+    """Open an audit in its first phase; a non-staff creator joins its team (a coordinator as coordinator)."""
     if not can_create_audit_for(actor, organization):
         raise Forbidden(
             _("You cannot start an audit for %(organization)s.") % {"organization": organization.name}
@@ -142,7 +142,9 @@ def audit_create(
         _validated(audit, exclude=["phase"])
         audit.save()
         if not actor.is_staff and modality.steering_roles:
-            TeamMember.objects.create(audit=audit, user=actor, role=modality.steering_roles[0])
+            # An organization's coordinator may request a facilitated audit but does not steer it.
+            role = modality.steering_roles[0] if actor.has_perm("audits.add_audit") else TeamRole.COORDINATOR
+            TeamMember.objects.create(audit=audit, user=actor, role=role)
     return audit
 
 

@@ -75,7 +75,8 @@ def phases(audit: Audit) -> list[Phase]:
     """The modality's phases in order (cached on the audit for the length of a request)."""
     cache = audit.__dict__.setdefault("_phases_cache", {})
     if audit.modality_id not in cache:
-        cache[audit.modality_id] = list(audit.modality.phases.order_by("order"))
+        # .all() (sorted here) rather than .order_by() so that a prefetched modality__phases is used.
+        cache[audit.modality_id] = sorted(audit.modality.phases.all(), key=lambda phase: phase.order)
     return cache[audit.modality_id]
 
 
