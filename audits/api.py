@@ -130,7 +130,9 @@ class AuditSerializer(serializers.ModelSerializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
     modality = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    modality_code = serializers.ChoiceField(choices=["comprehensive", "selective", "geosa"], write_only=True)
+    modality_code = serializers.SlugField(
+        write_only=True, help_text="A modality code of the current methodology (see /api/methodology/)."
+    )
     methodology_version = serializers.CharField(source="modality.methodology.version", read_only=True)
     phase_label = serializers.SerializerMethodField()
     key_areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
@@ -160,6 +162,19 @@ class AuditSerializer(serializers.ModelSerializer):
 
     def get_phase_label(self, audit) -> str:
         return workflow.phase_label(audit, audit.phase)
+
+    def validate_modality_code(self, code):
+        methodology = selectors.current_methodology()
+        if methodology is None:
+            raise serializers.ValidationError(
+                "No methodology library is loaded yet; run manage.py loadmethodology first."
+            )
+        codes = [modality.code for modality in methodology.modalities.all()]
+        if code not in codes:
+            raise serializers.ValidationError(
+                f'"{code}" is not a modality of the current methodology; choose one of {", ".join(codes)}.'
+            )
+        return code
 
     def validate_organization(self, organization):
         user = self.context["request"].user
@@ -291,7 +306,7 @@ class AuditViewSet(
 
     def get_queryset(self):
         params = self.request.query_params
-        organization = params.get("organization")
+        organization = params.get("organization") or None
         if organization is not None and not _is_id(organization):
             organization = -1
         return selectors.audits_filtered(
@@ -317,8 +332,16 @@ class AuditViewSet(
             min_group_size=data.get("min_group_size", 5),
         )
 
+    def get_object(self):
+        return selectors.audit_get(self.request.user, self.kwargs["pk"])
+
     def partial_update(self, request, pk=None):
         audit = selectors.audit_get(request.user, pk)
+        unknown = sorted(set(request.data) - set(AuditUpdateSerializer().fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["This field cannot be changed here."] for name in unknown}
+            )
         payload = AuditUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         audit = services.audit_update(actor=request.user, audit=audit, **payload.validated_data)

@@ -1,11 +1,25 @@
-"""API-wide error shape: every refusal is JSON with a message a person can read."""
+"""API-wide error shape: every refusal is JSON with a "detail" a person can read."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import DomainError
+
+
+def _flatten(errors, prefix: str = "") -> list[str]:
+    """Field errors as sentences: {"title": ["This field is required."]} -> ["title: This field..."]."""
+    if isinstance(errors, dict):
+        return [
+            line
+            for name, value in errors.items()
+            for line in _flatten(value, f"{prefix}{name}: " if name != "non_field_errors" else prefix)
+        ]
+    if isinstance(errors, list):
+        return [line for value in errors for line in _flatten(value, prefix)]
+    return [f"{prefix}{errors}"]
 
 
 def exception_handler(exc, context):
@@ -13,4 +27,9 @@ def exception_handler(exc, context):
         return Response({"detail": exc.message, "problems": exc.details}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, ValidationError) and response is not None:
+        problems = _flatten(response.data)
+        fields = response.data if isinstance(response.data, dict) else {}
+        response.data = {"detail": "Invalid input: " + " ".join(problems), "problems": problems, **fields}
+    return response
