@@ -13,6 +13,7 @@ from django.db import transaction
 from accounts.models import Gender
 from audits import services, workflow
 from audits.models import Audit, Organization, TeamMember, TeamRole
+from facilitators import demo as certification_demo
 
 DEMO_PASSWORD = "pga-demo-2026"
 ORGANIZATION = "Ministry of Social Policy (demo)"
@@ -26,6 +27,8 @@ PEOPLE = {
     "trainee": ("Tomás", "Ruiz", Gender.MAN, False),
     "coordinator": ("Olena", "Shevchenko", Gender.WOMAN, False),
     "focalpoint": ("Pierre", "Martin", Gender.MAN, False),
+    "candidate": ("Lucía", "Fernández", Gender.WOMAN, False),
+    "certstaff": ("Hana", "Novak", Gender.WOMAN, False),
 }
 EXTRA_EXPERTS = [
     ("Sofia", "Costa", Gender.WOMAN),
@@ -42,6 +45,8 @@ ROLES = {
     "trainee": "Trainee facilitator",
     "coordinator": "Coordinator (focal point) of the ministry",
     "focalpoint": "Focal point steering the GEOSA self-assessment",
+    "candidate": "Facilitator candidate in supervised practice, waiting for an evaluation",
+    "certstaff": "Certification staff: the certification pipeline, committee decisions",
 }
 
 
@@ -85,6 +90,9 @@ def load_demo() -> dict:
         _user(f"expert{index}", first, last, gender)
         for index, (first, last, gender) in enumerate(EXTRA_EXPERTS, start=1)
     ]
+    certification_demo.load_demo(
+        {"lead": users["lead"], "candidate": users["candidate"], "certification_staff": users["certstaff"]}
+    )
     admin = users["admin"]
     if not Organization.objects.filter(name=ORGANIZATION).exists():
         organization = services.organization_create(

@@ -69,13 +69,44 @@ def make_audit(modality="selective", *, organization=None, creator=None, **field
     )
 
 
-def add_member(audit, role, *, gender=Gender.WOMAN, user=None):
+def certify(user, *, certified_on=datetime.date(2025, 1, 1), expires_on=datetime.date(2030, 1, 1)):
+    """Give a person a certification in force between the two dates (the audits' lead guard checks it)."""
+    from django.conf import settings
+
+    from facilitators.library import load_programme
+    from facilitators.models import Certificate, CertificateKind, Certification, FacilitatorProfile
+
+    programme = load_programme(settings.METHODOLOGY_LIBRARY / "certification" / "2026.1").programme
+    profile, _created = FacilitatorProfile.objects.get_or_create(user=user)
+    certification = Certification.objects.create(
+        facilitator=profile,
+        programme=programme,
+        applicant_type="practitioner",
+        state="certified",
+        applied_on=certified_on - datetime.timedelta(days=200),
+        certified_on=certified_on,
+        expires_on=expires_on,
+    )
+    Certificate.objects.create(
+        certification=certification,
+        code=f"TEST{user.pk:012d}",
+        kind=CertificateKind.CERTIFICATION,
+        issued_on=certified_on,
+        expires_on=expires_on,
+    )
+    return certification
+
+
+def add_member(audit, role, *, gender=Gender.WOMAN, user=None, certified=True):
+    """A team member; a lead facilitator is certified unless `certified=False` (the valid default)."""
     user = user or UserFactory(gender=gender)
+    if role == TeamRole.LEAD and certified:
+        certify(user)
     return TeamMember.objects.create(audit=audit, user=user, role=role)
 
 
 def ready_selective_team(audit):
-    """A lead, a co-facilitator (women and men), and a coordinator: preparation's team guards pass."""
+    """A certified lead, a co-facilitator (women and men), and a coordinator: the team guards pass."""
     lead = add_member(audit, TeamRole.LEAD, gender=Gender.WOMAN)
     add_member(audit, TeamRole.CO_FACILITATOR, gender=Gender.MAN)
     add_member(audit, TeamRole.COORDINATOR, gender=Gender.WOMAN)

@@ -8,3 +8,7 @@ class EvidenceConfig(AppConfig):
     name = "audits.evidence"
     label = "evidence"
     verbose_name = _("Evidence")
+
+    def ready(self) -> None:
+        # Registering the exit guards and this app's evidence sources.
+        from audits.evidence import guards, sources  # noqa: F401

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from accounts.models import Gender
 from audits import guards, workflow
 from audits.models import Audit, PhaseTransition, TeamRole
-from tests.factories import add_member, make_audit, ready_selective_team
+from tests.factories import add_member, certify, make_audit, ready_selective_team
 
 pytestmark = pytest.mark.django_db
 
@@ -371,6 +371,7 @@ def test_transitions_api_lists_blocking_guards_and_warnings(methodology):
     assert (advance["allowed"], advance["permitted"], advance["needs_reason"]) == (False, True, False)
     assert [check["code"] for check in advance["checks"]] == [
         "team_has_lead",
+        "lead_certified",
         "team_size_fits",
         "team_gender_balance",
         "key_areas_fit",
@@ -400,7 +401,7 @@ def test_transitions_api_lists_blocking_guards_and_warnings(methodology):
         ),
     ]
     passing = {c["code"]: c for c in advance["checks"] if c["passed"]}
-    assert set(passing) == {"team_has_lead", "planned_dates_set"}
+    assert set(passing) == {"team_has_lead", "lead_certified", "planned_dates_set"}
     assert passing["team_has_lead"]["label"] == "The team has a lead facilitator"
     assert passing["team_has_lead"]["message"] == ""
     cancel = options[2]
@@ -506,3 +507,39 @@ def test_no_guards_are_evaluated_on_hold(methodology):
     audit = make_audit("selective")
     Audit.objects.filter(pk=audit.pk).update(phase="on_hold", held_phase="request")
     assert workflow.evaluate_exit_guards(Audit.objects.get(pk=audit.pk)) == []
+
+
+def test_lead_certified_names_the_lead_and_what_is_wrong(methodology):
+    from facilitators.selectors import display_name
+
+    audit = make_audit("selective", planned_start=datetime.date(2027, 1, 10))
+    lead = add_member(audit, TeamRole.LEAD, certified=False).user
+    name = display_name(lead)
+    assert guards.evaluate("lead_certified", audit, "block").message == (
+        f"{name} holds no facilitator certification."
+    )
+
+    certify(lead, certified_on=datetime.date(2020, 1, 1), expires_on=datetime.date(2025, 1, 1))
+    assert guards.evaluate("lead_certified", audit, "block").message == (
+        f"{name}'s certification expired on 2025-01-01; renew it before this audit starts."
+    )
+
+
+def test_lead_certified_checks_the_planned_start_date(methodology):
+    audit = make_audit("selective", planned_start=datetime.date(2027, 1, 10))
+    lead = add_member(audit, TeamRole.LEAD, certified=False).user
+    certify(lead, certified_on=datetime.date(2024, 1, 1), expires_on=datetime.date(2027, 1, 10))
+    check = guards.evaluate("lead_certified", audit, "block")
+    assert not check.passed
+    assert "expires on 2027-01-10, before this audit starts" in check.message
+
+    Audit.objects.filter(pk=audit.pk).update(planned_start=datetime.date(2027, 1, 9))
+    audit.refresh_from_db()
+    assert guards.evaluate("lead_certified", audit, "block").passed
+
+
+def test_lead_certified_without_a_lead_asks_for_one(methodology):
+    audit = make_audit("selective")
+    assert guards.evaluate("lead_certified", audit, "block").message == (
+        "Name a lead facilitator; their certification is checked against the start date."
+    )

@@ -296,6 +296,7 @@ def test_shipped_preparation_guards(methodology):
     )
     assert preparation.exit_guards == [
         {"code": "team_has_lead"},
+        {"code": "lead_certified"},
         {"code": "team_size_fits"},
         {"code": "team_gender_balance", "severity": "warning"},
         {"code": "key_areas_fit"},

@@ -233,7 +233,11 @@ def test_blocking_guards_refuse_the_move_with_every_failing_message(methodology)
 
     assert type(error.value) is DomainError
     assert error.value.message == "The audit cannot move to Desk review yet."
+    from facilitators.selectors import display_name
+
     assert error.value.details == [
+        f"Set the audit's planned start date so that {display_name(lead)}'s certification can be checked "
+        "for that day.",
         "The team has 1 facilitator or expert; a Selective PGA needs 2–4 "
         "(trainees and the coordinator do not count).",
         "0 key areas selected; a Selective PGA covers 1–11.",
