@@ -74,12 +74,19 @@ def _csv_frame(data: bytes) -> pd.DataFrame:
         delimiter = csv.Sniffer().sniff(text.partition("\n")[0], delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
-    try:
-        return pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=False
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise StaffFileError([f"the file could not be read as CSV: {exc}"]) from exc
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if not rows:
+        return pd.DataFrame()
+    header, body = rows[0], rows[1:]
+    too_long = [
+        f"row {number}: {len(row)} values but the header has {len(header)} columns"
+        for number, row in enumerate(body, start=2)
+        if len(row) > len(header)
+    ]
+    if too_long:
+        raise StaffFileError(too_long)
+    width = len(header)
+    return pd.DataFrame([row + [""] * (width - len(row)) for row in body], columns=header, dtype=str)
 
 
 def _xlsx_frame(data: bytes) -> pd.DataFrame:

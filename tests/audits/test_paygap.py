@@ -428,3 +428,18 @@ def test_old_excel_files_are_rejected_with_a_way_out():
     assert problems(b"\xd0\xcf\x11\xe0rest", "staff.xls") == [
         "the file is an old Excel (.xls) workbook: save it as XLSX or CSV"
     ]
+
+
+def test_a_row_with_more_values_than_the_header_is_a_listed_problem():
+    text = (
+        "employee_id,gender,category,annual_hours,base_pay\n"
+        "1,f,A,1000,20000,EXTRA\n"
+        "2,m,A,1000,21000\n"
+        "3,m,A,1000,21000,1,2\n"
+    )
+    with pytest.raises(StaffFileError) as error:
+        read_staff_file(text.encode(), "staff.csv")
+    assert error.value.problems == [
+        "row 2: 6 values but the header has 5 columns",
+        "row 4: 7 values but the header has 5 columns",
+    ]
