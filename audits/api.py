@@ -12,7 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audits import selectors, services, workflow
-from audits.i18n import translated
 from audits.models import (
     Audit,
     Delivery,
@@ -26,6 +25,7 @@ from audits.models import (
     TeamRole,
     Unit,
 )
+from config.i18n import translated
 
 User = get_user_model()
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from audits import workflow
-from audits.i18n import translated
+from config.i18n import translated
 
 
 class MethodologyVersion(models.Model):

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -26,23 +25,9 @@ from audits.models import (
     Unit,
 )
 from audits.selectors import audit_get, can_create_audit_for, can_steer, current_methodology
-from config.errors import Conflict, DomainError, Forbidden
+from config.errors import Conflict, DomainError, Forbidden, validated
 
 User = get_user_model()
-
-
-def _validated(instance, *, exclude: list[str] | None = None):
-    """Run the model's validation and constraints, turning failures into one readable error."""
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
-    except ValidationError as error:
-        problems = [
-            f"{instance._meta.get_field(name).verbose_name if name != '__all__' else ''}: {msg}".lstrip(": ")
-            for name, messages in error.message_dict.items()
-            for msg in messages
-        ]
-        raise DomainError(_("Please correct the highlighted values."), details=problems) from None
-    return instance
 
 
 def _require_steering(actor, audit: Audit) -> None:
@@ -73,7 +58,7 @@ def organization_create(
     if not (actor.is_staff or actor.has_perm("audits.add_organization")):
         raise Forbidden(_("Only staff administrators and facilitators can register organizations."))
     with transaction.atomic():
-        organization = _validated(Organization(name=name.strip(), country=country, sector=sector))
+        organization = validated(Organization(name=name.strip(), country=country, sector=sector))
         organization.save()
         for unit_name in units or []:
             unit_create(actor=actor, organization=organization, name=unit_name)
@@ -83,7 +68,7 @@ def organization_create(
 def unit_create(*, actor, organization: Organization, name: str) -> Unit:
     if not (actor.is_staff or actor.has_perm("audits.add_organization")):
         raise Forbidden(_("Only staff administrators and facilitators can add units."))
-    unit = _validated(Unit(organization=organization, name=name.strip()))
+    unit = validated(Unit(organization=organization, name=name.strip()))
     unit.save()
     return unit
 
@@ -139,7 +124,7 @@ def audit_create(
             phase=first_phase.code,
             created_by=actor,
         )
-        _validated(audit, exclude=["phase"])
+        validated(audit, exclude=["phase"])
         audit.save()
         if not actor.is_staff and modality.steering_roles:
             # An organization's coordinator may request a facilitated audit but does not steer it.
@@ -179,7 +164,7 @@ def audit_update(*, actor, audit: Audit, **changes) -> Audit:
             )
         for name, value in changes.items():
             setattr(audit, name, value)
-        _validated(audit, exclude=["phase"])
+        validated(audit, exclude=["phase"])
         audit.save(update_fields=[*changes, "updated_at"])
     return audit
 

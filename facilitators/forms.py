@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilitators.i18n import translated
+from config.i18n import translated
 from facilitators.models import Decision, FacilitatorProfile, PracticeRole
 
 User = get_user_model()

@@ -11,7 +11,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from config.errors import Conflict, DomainError, Forbidden
+from config.errors import Conflict, DomainError, Forbidden, validated
 from facilitators import workflow
 from facilitators.guards import required_documents
 from facilitators.models import (
@@ -55,20 +54,6 @@ from facilitators.selectors import (
     programme_for_evaluation,
     review_evidence,
 )
-
-
-def _validated(instance, *, exclude: list[str] | None = None):
-    """Run the model's validation and constraints, turning failures into one readable error."""
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
-    except ValidationError as error:
-        problems = [
-            f"{instance._meta.get_field(name).verbose_name if name != '__all__' else ''}: {msg}".lstrip(": ")
-            for name, messages in error.message_dict.items()
-            for msg in messages
-        ]
-        raise DomainError(_("Please correct the highlighted values."), details=problems) from None
-    return instance
 
 
 def _require_staff(actor) -> None:
@@ -124,7 +109,7 @@ def profile_update(*, actor, user, **changes) -> FacilitatorProfile:
         profile, _created = FacilitatorProfile.objects.select_for_update().get_or_create(user=user)
         for name, value in changes.items():
             setattr(profile, name, value.strip() if isinstance(value, str) else value)
-        _validated(profile)
+        validated(profile)
         profile.save()
     return profile
 
@@ -200,7 +185,7 @@ def portfolio_document_submit(
         document.submitted_on = _today(today)
         document.submitted_by = actor
         document.reviewed_on, document.reviewed_by, document.review_comment = None, None, ""
-        _validated(document, exclude=["certification", "requirement"])
+        validated(document, exclude=["certification", "requirement"])
         document.save()
     return document
 
@@ -273,7 +258,7 @@ def training_result_record(
         result.completed_on = completed_on or _today(today)
         result.note = note.strip()
         result.recorded_by = actor
-        _validated(result, exclude=["certification", "component"])
+        validated(result, exclude=["certification", "component"])
         result.save()
     return result
 
@@ -349,7 +334,7 @@ def practice_record_add(
             source=PracticeSource.MANUAL,
             recorded_by=actor,
         )
-        _validated(record)
+        validated(record)
         record.save()
     return record
 
@@ -459,7 +444,7 @@ def contribution_record(
             contributed_on=contributed_on,
             recorded_by=actor,
         )
-        _validated(contribution)
+        validated(contribution)
         contribution.save()
     return contribution
 

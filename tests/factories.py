@@ -70,12 +70,15 @@ def make_audit(modality="selective", *, organization=None, creator=None, **field
 
 
 def certify(user, *, certified_on=datetime.date(2025, 1, 1), expires_on=datetime.date(2030, 1, 1)):
-    """Give a person a certification in force between the two dates (the audits' lead guard checks it)."""
+    """Give a person a certification in force between the two dates, unless they already have one."""
     from django.conf import settings
 
     from facilitators.library import load_programme
     from facilitators.models import Certificate, CertificateKind, Certification, FacilitatorProfile
 
+    existing = Certification.objects.filter(facilitator__user=user).first()
+    if existing is not None:
+        return existing
     programme = load_programme(settings.METHODOLOGY_LIBRARY / "certification" / "2026.1").programme
     profile, _created = FacilitatorProfile.objects.get_or_create(user=user)
     certification = Certification.objects.create(

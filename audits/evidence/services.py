@@ -11,7 +11,6 @@ import zoneinfo
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -38,7 +37,7 @@ from audits.evidence.models import (
 )
 from audits.evidence.uploads import DOCUMENT_KINDS, STAFF_FILE_KINDS, checked_upload
 from audits.models import FACILITATION_ROLES, Audit, KeyArea
-from config.errors import DomainError, Forbidden
+from config.errors import DomainError, Forbidden, validated
 
 FOREIGN_KEY_REFERENCES = ("excerpt", "workshop_statement", "document_assessment")
 
@@ -66,20 +65,6 @@ def _writable(actor, audit: Audit) -> None:
     _require_team(actor, audit)
     _require_open(audit)
     audit.__dict__.pop("_evidence_cache", None)
-
-
-def _validated(instance, *, exclude: list[str] | None = None):
-    """Model validation and constraints as one readable refusal."""
-    try:
-        instance.full_clean(exclude=exclude, validate_constraints=True)
-    except ValidationError as error:
-        problems = [
-            f"{instance._meta.get_field(name).verbose_name}: {message}" if name != "__all__" else message
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-        raise DomainError(_("Please correct the highlighted values."), details=problems) from None
-    return instance
 
 
 def _key_areas(audit: Audit, key_areas: Iterable[KeyArea | str]) -> list[KeyArea]:
@@ -136,7 +121,7 @@ def document_add(
         document.original_name = PurePath(upload.name).name[:255]
         document.content_type = kind.content_type
         document.size = upload.size
-    _validated(document, exclude=["file"])
+    validated(document, exclude=["file"])
     if upload is not None:
         upload.seek(0)
         document.file.save(upload.name, upload, save=False)
@@ -181,7 +166,7 @@ def document_assess(
                 document=document, key_area=key_area, criterion=criterion
             )
             assessment.rating, assessment.notes, assessment.reviewer = rating, notes.strip(), actor
-            _validated(assessment, exclude=["document", "key_area"])
+            validated(assessment, exclude=["document", "key_area"])
             assessment.save()
             kept.append(assessment)
     return kept
@@ -272,7 +257,7 @@ def interview_create(*, actor, audit: Audit, interviewers=(), **fields) -> Inter
     interview = Interview(audit=audit, created_by=actor)
     _apply_interview(interview, fields)
     _require_consent_for_notes(interview)
-    _validated(interview, exclude=["audit"])
+    validated(interview, exclude=["audit"])
     people = _interviewers(audit, interviewers)
     with transaction.atomic():
         interview.save()
@@ -301,7 +286,7 @@ def interview_update(*, actor, interview: Interview, interviewers=None, **change
                     "Delete the excerpts first."
                 )
             )
-        _validated(interview, exclude=["audit"])
+        validated(interview, exclude=["audit"])
         interview.save()
         if interviewers is not None:
             interview.interviewers.set(_interviewers(audit, interviewers))
@@ -325,7 +310,7 @@ def excerpt_add(
     chosen = _key_areas(audit, key_areas)
     if not chosen:
         raise DomainError(_("Tag the excerpt with at least one key area."))
-    excerpt = _validated(
+    excerpt = validated(
         Excerpt(interview=interview, kind=kind, text=text.strip(), code=code, created_by=actor)
     )
     with transaction.atomic():
@@ -372,7 +357,7 @@ def workshop_create(
         exercises=_exercises(exercises),
         created_by=actor,
     )
-    _validated(workshop)
+    validated(workshop)
     workshop.save()
     return workshop
 
@@ -389,7 +374,7 @@ def workshop_update(*, actor, workshop: Workshop, **changes) -> Workshop:
         changes["exercises"] = _exercises(changes["exercises"])
     for name, value in changes.items():
         setattr(workshop, name, value.strip() if isinstance(value, str) else value)
-    _validated(workshop)
+    validated(workshop)
     workshop.save()
     return workshop
 
@@ -429,7 +414,7 @@ def statement_add(
         promoted=promoted,
         created_by=actor,
     )
-    _validated(statement)
+    validated(statement)
     statement.save()
     return statement
 
@@ -550,7 +535,7 @@ def finding_create(
     """Draft a good practice or gap for a key area, citing items of its evidence board by key."""
     _writable(actor, audit)
     (chosen,) = _key_areas(audit, [key_area])
-    finding = _validated(
+    finding = validated(
         Finding(audit=audit, key_area=chosen, kind=kind, statement=statement.strip(), created_by=actor)
     )
     rows = _evidence_rows(actor, audit, chosen, evidence)
@@ -572,7 +557,7 @@ def finding_update(
         finding.kind = kind
     if statement is not None:
         finding.statement = statement.strip()
-    _validated(finding)
+    validated(finding)
     rows = _evidence_rows(actor, audit, finding.key_area, evidence) if evidence is not None else None
     with transaction.atomic():
         finding.save()

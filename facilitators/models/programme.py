@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from facilitators.i18n import translated
+from config.i18n import translated
 
 
 def add_years(start: date, years: int) -> date:

@@ -1,7 +1,4 @@
-"""Programme texts are stored per language ({"en": ..., "fr": ..., "es": ...}).
-
-A copy of audits.i18n.translated: facilitators sits below audits and may not import it.
-"""
+"""Library texts are stored per language ({"en": ..., "fr": ..., "es": ...}); every app reads them here."""
 
 from django.conf import settings
 from django.utils.translation import get_language
