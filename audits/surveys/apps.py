@@ -8,3 +8,6 @@ class SurveysConfig(AppConfig):
     name = "audits.surveys"
     label = "surveys"
     verbose_name = _("Staff surveys")
+
+    def ready(self) -> None:
+        from audits.surveys import guards  # noqa: F401  (registers survey_closed_or_skipped)
