@@ -164,6 +164,7 @@ def _comprehensive_in_fieldwork(organization, users, experts) -> None:
 
 
 def _geosa_in_self_assessment(organization, users) -> None:
+    """Left in set-up: selfassessment.demo.load_demo names its adviser and team, then moves it on."""
     audit = services.audit_create(
         actor=users["admin"],
         organization=organization,
@@ -175,4 +176,3 @@ def _geosa_in_self_assessment(organization, users) -> None:
     )
     _member(audit, users["focalpoint"], TeamRole.COORDINATOR)
     services.audit_set_key_areas(actor=users["admin"], audit=audit, codes=["KA04", "KA08", "KA09"])
-    _advance(audit, users["focalpoint"], 2, comment="Internal team trained in October.")

@@ -173,6 +173,7 @@ class _Protection:
     """Secondary suppression over figures linked by lines that add up."""
 
     def __init__(self, values: dict[Entry, int], lines: list[_Line], k: int) -> None:
+        self.k = k
         self.values = values
         self.lines = lines
         self.position = {entry: i for i, entry in enumerate(values)}
@@ -184,7 +185,7 @@ class _Protection:
 
     def run(self) -> set[Entry]:
         """Hide complements until every line has 0 or 2+ hidden figures and none is solvable."""
-        while self._complete_lines() or self._break_recovery():
+        while self._complete_lines() or self._protect_sums() or self._break_recovery():
             pass
         return self.hidden
 
@@ -219,6 +220,21 @@ class _Protection:
                 self.hidden.add(complement)
                 changed = True
         return changed
+
+    def _protect_sums(self) -> bool:
+        """Where a shown total leaves hidden members adding up to 1..k-1, hide one more member.
+
+        Total minus the shown members is the hidden members' sum: if it describes fewer than k
+        people (1 + 2 hidden beside a shown total), those people form a small group of their own.
+        """
+        for line in self.lines:
+            if line.total in self.hidden:
+                continue
+            hidden_sum = sum(self.values[e] for e in line.members if e in self.hidden)
+            if is_small(hidden_sum, self.k):
+                self.hidden.add(self._smallest(line.members, line) or line.total)
+                return True
+        return False
 
     def _determined(self) -> list[Entry]:
         """Hidden figures fixed by the shown ones through any combination of the lines.

@@ -352,7 +352,11 @@ def evaluation_record(
     score_comments = score_comments or {}
     with transaction.atomic():
         record = practice_record_get(actor, record_id)  # 404 for a record one may not see
-        record = PracticeRecord.objects.select_for_update().select_related("supervisor").get(pk=record.pk)
+        record = (
+            PracticeRecord.objects.select_for_update(of=("self",))
+            .select_related("supervisor")
+            .get(pk=record.pk)
+        )
         if record.supervisor_id != actor.pk:
             raise Forbidden(
                 _("Only the supervisor of this practice, %(supervisor)s, can evaluate it.")

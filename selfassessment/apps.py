@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SelfAssessmentConfig(AppConfig):
     name = "selfassessment"
     verbose_name = _("Self-assessment (GEOSA)")
+
+    def ready(self) -> None:
+        from selfassessment import guards  # noqa: F401  (registers the GEOSA exit guards)

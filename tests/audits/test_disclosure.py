@@ -388,3 +388,14 @@ def test_linked_tables_must_add_up():
     coarse.iloc[0, 0] += 1
     with pytest.raises(ValueError):
         suppress_linked(coarse, fine, 5)
+
+
+def test_hidden_cells_of_a_line_never_add_up_to_a_small_group():
+    """1 and 2 hidden beside a shown total: total - shown = 3 people, itself a small group."""
+    table = pd.DataFrame({"count": [1, 2, 40, 50]}, index=["a", "b", "c", "d"])
+    protected = suppress_counts(table, 5)
+    hidden = protected.mask["count"].drop(TOTAL)
+    total_shown = not protected.mask.at[TOTAL, "count"]
+    hidden_sum = int(protected.counts["count"].drop(TOTAL)[hidden].sum())
+    assert hidden["a"] and hidden["b"]
+    assert not total_shown or hidden_sum == 0 or hidden_sum >= 5

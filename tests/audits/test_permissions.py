@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Gender
 from audits.models import Audit, PhaseTransition, TeamMember, TeamRole
-from tests.factories import OrganizationFactory, StaffFactory, UserFactory, add_member, make_audit
+from tests.factories import OrganizationFactory, StaffFactory, UserFactory, add_member, certify, make_audit
 
 pytestmark = pytest.mark.django_db
 
@@ -252,6 +252,13 @@ def test_geosa_coordinator_steers(geosa, methodology):
     )
     assert client.put(base + "key-areas/", {"codes": ["KA08", "KA09"]}, format="json").status_code == 200
     assert client.patch(base, {"people_in_scope": 250}, format="json").status_code == 200
+    # GEOSA's set-up also needs an accepted technical adviser (selfassessment's guard).
+    from selfassessment import services as geosa_services
+
+    adviser = UserFactory()
+    certify(adviser)
+    request = geosa_services.adviser_request(actor=coordinator, audit=audit, adviser=adviser.username)
+    geosa_services.adviser_respond(actor=adviser, request=request, accept=True)
 
     options = client.get(base + "transitions/").json()
     advance = options[0]
