@@ -29,8 +29,11 @@ run: install
 	$(BIN)/python manage.py db_worker & trap 'kill $$!' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Production settings (DEBUG off) but plain HTTP: the browser tests' live server has no TLS.
 test: export DEBUG := 0
 test: export SECRET_KEY ?= test-only-secret-key
+test: export SECURE_SSL_REDIRECT := 0
+test: export SECURE_HSTS_SECONDS := 0
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 

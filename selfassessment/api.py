@@ -63,7 +63,7 @@ class ComparisonSerializer(serializers.Serializer):
         return self._cell(item.gap)
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class AdviserCommentSerializer(serializers.ModelSerializer):
     kind = CommentKindField(read_only=True)
     resolved = serializers.BooleanField(read_only=True)
 
@@ -75,7 +75,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class RatingSerializer(serializers.ModelSerializer):
     key_area = serializers.CharField(source="key_area.code", read_only=True)
-    comments = CommentSerializer(many=True, read_only=True)
+    comments = AdviserCommentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Rating
@@ -102,7 +102,7 @@ class RequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StateSerializer(serializers.Serializer):
+class GeosaStateSerializer(serializers.Serializer):
     phase = serializers.CharField()
     can_steer = serializers.BooleanField()
     is_adviser = serializers.BooleanField()
@@ -146,7 +146,7 @@ def _valid(serializer_class, data) -> dict:
 
 class GeosaStateView(APIView):
     @extend_schema(
-        responses=StateSerializer, summary="The self-assessment's state, ratings and mismatch flags"
+        responses=GeosaStateSerializer, summary="The self-assessment's state, ratings and mismatch flags"
     )
     def get(self, request, pk):
         audit = selectors.geosa_get(request.user, pk)
@@ -159,7 +159,7 @@ class GeosaStateView(APIView):
             "ratings": ratings,
             "comparison": selectors.survey_comparison(audit, ratings),
         }
-        return Response(StateSerializer(state).data)
+        return Response(GeosaStateSerializer(state).data)
 
 
 class RatingView(APIView):
@@ -198,7 +198,9 @@ class AdviserAnswerView(APIView):
 
 class CommentView(APIView):
     @extend_schema(
-        request=CommentInput, responses={201: CommentSerializer}, summary="The adviser comments on a rating"
+        request=CommentInput,
+        responses={201: AdviserCommentSerializer},
+        summary="The adviser comments on a rating",
     )
     def post(self, request, pk, code):
         audit = selectors.geosa_get(request.user, pk)
@@ -206,12 +208,12 @@ class CommentView(APIView):
         comment = services.comment_add(
             actor=request.user, rating=rating, **_valid(CommentInput, request.data)
         )
-        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        return Response(AdviserCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
 class CommentAnswerView(APIView):
     @extend_schema(
-        request=CommentAnswerInput, responses=CommentSerializer, summary="The team answers a comment"
+        request=CommentAnswerInput, responses=AdviserCommentSerializer, summary="The team answers a comment"
     )
     def post(self, request, pk, comment_pk):
         audit = selectors.geosa_get(request.user, pk)
@@ -219,4 +221,4 @@ class CommentAnswerView(APIView):
         answered = services.comment_answer(
             actor=request.user, comment=comment, **_valid(CommentAnswerInput, request.data)
         )
-        return Response(CommentSerializer(answered).data)
+        return Response(AdviserCommentSerializer(answered).data)

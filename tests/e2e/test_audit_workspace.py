@@ -17,7 +17,7 @@ def demo(transactional_db):
 
 
 def test_lead_unblocks_preparation_and_advances(demo, page, sign_in):
-    audit = Audit.objects.get(modality__code="selective")
+    audit = Audit.objects.get(title="Selective PGA of the Department of Family Policy")
     sign_in("lead", DEMO_PASSWORD)
 
     page.get_by_role("link", name=audit.title).click()
@@ -52,7 +52,7 @@ def test_workspace_fits_a_phone(demo, browser, live_server):
     page.get_by_label("Username").fill("lead")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    audit = Audit.objects.get(modality__code="comprehensive")
+    audit = Audit.objects.get(title="Comprehensive PGA of the Ministry")
     page.goto(f"/audits/{audit.pk}/")
     expect(page.get_by_test_id("phase")).to_have_text("Fieldwork")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
