@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from audits.i18n import translated
 from audits.models import Audit, KeyArea, MethodologyVersion
+from config.i18n import translated
 
 LEVELS = range(1, 6)
 

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits import workflow
-from audits.i18n import translated
 from audits.models import Audit, TeamMember, TeamRole
 from audits.selectors import can_steer
 from config.errors import DomainError, Forbidden
+from config.i18n import translated
 from facilitators.selectors import certification_problem, display_name
 from selfassessment import selectors
 from selfassessment.models import (

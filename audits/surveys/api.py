@@ -19,13 +19,13 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from audits.disclosure import Cell, footnote
-from audits.i18n import translated
 from audits.selectors import current_methodology
 from audits.surveys import exports, links, selectors, services
 from audits.surveys.instruments import instrument_document
 from audits.surveys.models import Instrument, InvitationMode, QuestionType
 from audits.surveys.xlsform import XLSFormError, export_xlsform, read_xlsform
 from config.errors import DomainError
+from config.i18n import translated
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from audits.i18n import translated
 from audits.models import Audit, MethodologyVersion
+from config.i18n import translated
 
 DONT_KNOW = "dk"
 LIKERT_VALUES = ("1", "2", "3", "4", "5")

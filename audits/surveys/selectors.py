@@ -11,7 +11,6 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from audits.disclosure import breakdown_allowed, is_small, marker
-from audits.i18n import translated
 from audits.models import FACILITATION_ROLES, Audit, MethodologyVersion
 from audits.selectors import audit_get, can_steer, user_roles
 from audits.surveys import analysis
@@ -26,6 +25,7 @@ from audits.surveys.models import (
     Survey,
 )
 from config.errors import Forbidden
+from config.i18n import translated
 
 
 def survey_of(audit: Audit) -> Survey | None:

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audits.disclosure import footnote
-from audits.i18n import translated
 from audits.surveys import charts, exports, links, selectors, services
 from audits.surveys.api import RespondentThrottle, import_document, xlsx_response
 from audits.surveys.forms import (
@@ -33,6 +32,7 @@ from audits.surveys.instruments import instrument_document, ordered_questions
 from audits.surveys.models import InvitationMode, QuestionType, SurveyStatus
 from audits.surveys.xlsform import export_xlsform
 from config.errors import DomainError
+from config.i18n import translated
 
 
 def _report(request, error: DomainError, form=None) -> None:
