@@ -18,7 +18,10 @@ from django.db import transaction
 from audits.effects import REGISTRY as EFFECTS
 from audits.guards import REGISTRY as GUARDS
 from audits.models import KeyArea, MethodologyVersion, Modality, Phase, TeamRole
+from audits.roadmap.library import store_actions, validate_actions
+from audits.surveys.library import store_instruments, validate_instruments
 from audits.workflow import BLOCK, WARNING
+from selfassessment.library import store_geosa, validate_geosa
 
 
 class LibraryError(Exception):
@@ -107,6 +110,9 @@ def validate(data: dict) -> list[str]:
                 problems.append(f"{where}: unknown steering role '{role}'")
         if not modality.get("steering_roles"):
             problems.append(f"{where}: name at least one steering role")
+    problems += validate_instruments(data)
+    problems += validate_actions(data)
+    problems += validate_geosa(data)
     return problems
 
 
@@ -183,3 +189,6 @@ def _store(methodology: MethodologyVersion, data: dict) -> None:
             )
             for index, phase in enumerate(data["phase_sets"][spec["phases"]], start=1)
         )
+    store_instruments(methodology, data)
+    store_actions(methodology, data)
+    store_geosa(methodology, data)

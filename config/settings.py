@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "audits",
     "audits.surveys",
     "audits.evidence",
+    "audits.roadmap",
     "selfassessment",
     "reports",
 ]

@@ -11,6 +11,9 @@ urlpatterns = [
     path("api/", include("facilitators.api_urls")),
     path("api/", include("audits.surveys.api_urls")),
     path("api/", include("audits.evidence.api_urls")),
+    path("api/", include("audits.roadmap.api_urls")),
+    path("api/", include("reports.api_urls")),
+    path("api/", include("selfassessment.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -21,6 +24,9 @@ urlpatterns += i18n_patterns(
     path("certification/", include("facilitators.urls")),
     path("", include("audits.surveys.urls")),
     path("", include("audits.evidence.urls")),
+    path("", include("audits.roadmap.urls")),
+    path("", include("reports.urls")),
+    path("", include("selfassessment.urls")),
     path("", include("audits.urls")),
     prefix_default_language=False,
 )

@@ -16,8 +16,8 @@ def methodology(db):
 def _test_server_settings(settings):
     """The suite runs with production settings (DEBUG off), minus what needs a real deployment.
 
-    The test client and the live server speak plain HTTP, static files have not been collected into a manifest, and
-    PBKDF2's deliberate slowness protects real passwords, not fixtures.
+    The test client and the live server speak plain HTTP, static files have not been collected into
+    a manifest, and PBKDF2's deliberate slowness protects real passwords, not fixtures.
     """
     settings.SECURE_SSL_REDIRECT = False
     settings.SECURE_HSTS_SECONDS = 0  # else Chromium remembers HSTS for localhost and refuses http

@@ -139,9 +139,9 @@ def gap_chart(gaps: list[Gap], title: str) -> str:
     body.append(f'<text x="{left + 16}" y="{legend}" fill="#212529">{escape(_("Women"))}</text>')
     body.append(f'<rect x="{left + 86}" y="{legend - 9}" width="10" height="10" fill="{MEN_COLOUR}"/>')
     body.append(f'<text x="{left + 102}" y="{legend}" fill="#212529">{escape(_("Men"))}</text>')
-    body.append(
-        _el("text", _("* the 95 % interval of the gap excludes 0"), x=left + 160, y=legend, fill="#495057")
-    )
+    # xgettext:no-python-format
+    note = _("* the 95 % interval of the gap excludes 0")
+    body.append(_el("text", note, x=left + 160, y=legend, fill="#495057"))
     return _svg(height, title, _("Mean score of women and of men, 1 to 5, per item."), body)
 
 

@@ -52,7 +52,9 @@ def responses_xlsx(survey: Survey) -> bytes:
         )
     if analysis.gaps:
         gaps = workbook.create_sheet(_("gaps"))
-        gaps.append([_("item"), _("women"), _("men"), _("gap"), _("95 % interval")])
+        # xgettext:no-python-format
+        interval = _("95 % interval")
+        gaps.append([_("item"), _("women"), _("men"), _("gap"), interval])
         for gap in analysis.gaps:
             interval = f"{gap.low:+.2f} … {gap.high:+.2f}" if gap.low is not None else ""
             gaps.append(

@@ -1,0 +1,255 @@
+"""Every write on reports: requesting and retrying renders, running them, issuing, the report's text.
+
+A render is a row first: the request commits it as queued and enqueues the task on commit, so the
+worker never looks for a row that is not there yet. Running claims the row (queued → rendering) with
+a conditional update, records each stage, and ends it ready (with the PDF) or failed (with the
+error). A retry re-queues the same row as a new attempt; a late worker still holding an old attempt
+finds the attempt number changed and leaves the row alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import traceback
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audits import workflow
+from audits.models import Audit
+from audits.roadmap import selectors as roadmap
+from config.errors import Conflict, DomainError, Forbidden
+from reports import rendering, selectors
+from reports.models import RenderKind, RenderStatus, ReportRender, ReportSnapshot, ReportText
+
+logger = logging.getLogger(__name__)
+
+ISSUE_PHASES = ("reporting", "follow_up")
+PROGRESS_PHASES = ("follow_up", "closed")
+
+
+def _enqueue(render: ReportRender) -> None:
+    """Enqueue the render's task once the transaction that created or re-queued it commits."""
+    from reports.tasks import render_report
+
+    render_id, attempt = render.pk, render.attempts
+
+    def enqueue() -> None:
+        result = render_report.enqueue(render_id, attempt)
+        ReportRender.objects.filter(pk=render_id, attempts=attempt).update(task_id=str(result.id)[:64])
+
+    transaction.on_commit(enqueue)
+
+
+def _language(audit: Audit, language: str | None) -> str:
+    language = language or audit.language
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError(_("Unknown language %(language)s.") % {"language": language})
+    return language
+
+
+def report_request(
+    *, actor, audit: Audit, kind: str = RenderKind.REPORT, language: str | None = None
+) -> ReportRender:
+    """Queue a draft render; while one of the same kind is queued or running, that one is returned."""
+    if not selectors.can_request(actor, audit):
+        raise Forbidden(_("Only the facilitation team and the people steering the audit render the report."))
+    if kind not in RenderKind.values:
+        raise DomainError(_("Unknown kind of report %(kind)s.") % {"kind": kind})
+    if kind == RenderKind.PROGRESS and audit.phase not in PROGRESS_PHASES:
+        raise DomainError(_("The progress report is made during follow-up."))
+    language = _language(audit, language)
+    with transaction.atomic():
+        Audit.objects.select_for_update(of=("self",)).get(pk=audit.pk)
+        running = selectors.in_flight(audit, kind, final=False)
+        if running is not None and running.language == language:
+            return running
+        render = ReportRender.objects.create(audit=audit, kind=kind, language=language, requested_by=actor)
+        _enqueue(render)
+    return render
+
+
+def render_retry(*, actor, render: ReportRender) -> ReportRender:
+    """Queue a failed (or stale) render again as a new attempt, keeping its request."""
+    audit = render.audit
+    allowed = selectors.can_issue(actor, audit) if render.final else selectors.can_request(actor, audit)
+    if not allowed:
+        raise Forbidden(_("You cannot retry this render."))
+    with transaction.atomic():
+        render = ReportRender.objects.select_for_update().defer("pdf").get(pk=render.pk)
+        if selectors.effective_status(render) != RenderStatus.FAILED:
+            raise Conflict(
+                _("Only a failed render can be retried; this one is %(status)s.")
+                % {"status": render.get_status_display().lower()}
+            )
+        ReportRender.objects.filter(pk=render.pk).update(
+            status=RenderStatus.QUEUED,
+            attempts=F("attempts") + 1,
+            progress=0,
+            stage="",
+            error="",
+            requested_at=timezone.now(),
+            started_at=None,
+            finished_at=None,
+        )
+        render.refresh_from_db()
+        _enqueue(render)
+    return render
+
+
+def report_issue(*, actor, audit: Audit, language: str | None = None) -> ReportRender:
+    """Render the final report (no DRAFT mark); when it is ready it is stored as the next version."""
+    if not selectors.can_issue(actor, audit):
+        raise Forbidden(_("Only the people steering the audit issue the report."))
+    if audit.phase not in ISSUE_PHASES:
+        raise DomainError(
+            _(
+                "The report is issued during reporting (or, for a new version, follow-up); "
+                "the audit is in %(phase)s."
+            )
+            % {"phase": workflow.phase_label(audit, audit.phase)}
+        )
+    open_comments = roadmap.open_comment_count(audit)
+    if open_comments:
+        raise DomainError(
+            _("Resolve the organization's comments first (%(count)d open).") % {"count": open_comments}
+        )
+    language = _language(audit, language)
+    latest = selectors.latest_snapshot(audit)
+    if (
+        latest is not None
+        and latest.language == language
+        and latest.data_version == current_data_version(audit, language)
+    ):
+        raise DomainError(
+            _("Nothing changed since version %(version)d was issued; edit the audit's data first.")
+            % {"version": latest.version}
+        )
+    with transaction.atomic():
+        Audit.objects.select_for_update(of=("self",)).get(pk=audit.pk)
+        if selectors.in_flight(audit, RenderKind.REPORT, final=True) is not None:
+            raise Conflict(_("The final report is already being rendered; wait for it to be ready."))
+        render = ReportRender.objects.create(
+            audit=audit, kind=RenderKind.REPORT, language=language, final=True, requested_by=actor
+        )
+        _enqueue(render)
+    return render
+
+
+def current_data_version(audit: Audit, language: str | None = None) -> str:
+    """The data version a report rendered now would have (the HTML's hash without its stamp)."""
+    with translation.override(language or audit.language):
+        return hashlib.sha256(rendering.html_with_stamp(audit).encode()).hexdigest()
+
+
+def report_text_update(*, actor, audit: Audit, executive_summary: str) -> ReportText:
+    if not selectors.can_request(actor, audit):
+        raise Forbidden(_("Only the facilitation team and the people steering the audit write the report."))
+    if not workflow.is_open(audit):
+        raise DomainError(_("The audit is closed; its report can no longer change."))
+    text, _created = ReportText.objects.update_or_create(
+        audit=audit, defaults={"executive_summary": executive_summary.strip(), "updated_by": actor}
+    )
+    return text
+
+
+# Running a render (the task's body)
+
+
+def _claim(render_id: int, attempt: int) -> bool:
+    """queued → rendering for this attempt only; False when another attempt or worker has it."""
+    return bool(
+        ReportRender.objects.filter(pk=render_id, attempts=attempt, status=RenderStatus.QUEUED).update(
+            status=RenderStatus.RENDERING, started_at=timezone.now(), progress=5, stage="started"
+        )
+    )
+
+
+def _record(render_id: int, attempt: int, **fields) -> None:
+    ReportRender.objects.filter(pk=render_id, attempts=attempt).update(**fields)
+
+
+def render_run(*, render_id: int, attempt: int) -> dict:
+    """Run one attempt of a render: the PDF and, for a final render, the issued snapshot."""
+    if not _claim(render_id, attempt):
+        return {"render": render_id, "attempt": attempt, "skipped": True}
+    render = (
+        ReportRender.objects.defer("pdf").select_related("audit__modality__methodology").get(pk=render_id)
+    )
+    audit = render.audit
+    started = time.perf_counter()
+
+    def progress(percent: int, stage: str) -> None:
+        _record(render_id, attempt, progress=percent, stage=stage)
+
+    try:
+        version = _next_version(audit) if render.final else None
+        stamp = rendering.Stamp(final=render.final, version=version, issued_on=timezone.localdate())
+        result = rendering.render(
+            audit, kind=render.kind, stamp=stamp, language=render.language, progress=progress
+        )
+        with transaction.atomic():
+            done = ReportRender.objects.filter(pk=render_id, attempts=attempt, status=RenderStatus.RENDERING)
+            updated = done.update(
+                status=RenderStatus.READY,
+                progress=100,
+                stage="done",
+                pdf=result.pdf,
+                sha256=result.sha256,
+                data_version=result.data_version,
+                pages=result.pages,
+                size=len(result.pdf),
+                seconds=round(time.perf_counter() - started, 3),
+                finished_at=timezone.now(),
+            )
+            if updated and render.final:
+                _snapshot(render, result, version)
+    except Exception as error:
+        logger.exception("Rendering report %s (attempt %s) failed", render_id, attempt)
+        _record(
+            render_id,
+            attempt,
+            status=RenderStatus.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000] or traceback.format_exc()[-2000:],
+            finished_at=timezone.now(),
+        )
+        raise
+    return {"render": render_id, "attempt": attempt, "pages": result.pages, "sha256": result.sha256}
+
+
+def _next_version(audit: Audit) -> int:
+    return (ReportSnapshot.objects.filter(audit=audit).aggregate(latest=Max("version"))["latest"] or 0) + 1
+
+
+def _snapshot(render: ReportRender, result: rendering.Rendered, version: int) -> ReportSnapshot:
+    """Store the issued report; a version number taken meanwhile fails the render (retry renumbers)."""
+    latest = ReportSnapshot.objects.filter(audit=render.audit).defer("pdf").order_by("-version").first()
+    if latest is not None and latest.version >= version:
+        raise Conflict(
+            _("Version %(version)d was issued meanwhile; retry to issue the next one.") % {"version": version}
+        )
+    return ReportSnapshot.objects.create(
+        audit=render.audit,
+        version=version,
+        language=render.language,
+        pdf=result.pdf,
+        sha256=result.sha256,
+        data_version=result.data_version,
+        pages=result.pages,
+        size=len(result.pdf),
+        issued_by=render.requested_by,
+        render=render,
+    )
+
+
+def render_synchronously(
+    *, audit: Audit, kind: str = RenderKind.REPORT, language: str | None = None, final: bool = False
+) -> rendering.Rendered:
+    """Render without the queue and without storing anything (the renderreport command, checks)."""
+    stamp = rendering.Stamp(final=final, version=_next_version(audit) if final else None)
+    return rendering.render(audit, kind=kind, stamp=stamp, language=_language(audit, language))
