@@ -85,6 +85,11 @@ def history_of(audit: Audit) -> QuerySet[PhaseTransition]:
     return audit.transitions.select_related("actor").order_by("-at", "-pk")
 
 
+def current_methodology_id(code: str = "pga") -> QuerySet:
+    """The current version's id as a one-row queryset, for use as a subquery."""
+    return MethodologyVersion.objects.filter(code=code).order_by("-loaded_at", "-pk").values("pk")[:1]
+
+
 def current_methodology(code: str = "pga") -> MethodologyVersion | None:
     """The most recently loaded version, which new audits follow."""
     return (
