@@ -37,10 +37,18 @@ def test_production_settings_pass_check_deploy(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_a_secret_key_is_required_without_debug():
-    result = run_manage("check", ALLOWED_HOSTS="pga.example.org")
-    assert result.returncode != 0
-    assert "Set SECRET_KEY" in result.stderr
+def test_without_a_secret_key_commands_run_but_the_web_server_refuses(tmp_path):
+    database = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    migrations = run_manage("makemigrations", "--check", "--dry-run", DATABASE_URL=database)
+    assert migrations.returncode == 0, migrations.stderr
+    deploy = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", ALLOWED_HOSTS="pga.example.org", DATABASE_URL=database
+    )
+    assert deploy.returncode != 0
+    assert "security.W009" in deploy.stderr + deploy.stdout
+    serving = run_manage("shell", "-c", "import config.wsgi", DATABASE_URL=database)
+    assert serving.returncode != 0
+    assert "Set SECRET_KEY" in serving.stderr
 
 
 def test_database_url_selects_postgresql():
