@@ -33,3 +33,21 @@ def exception_handler(exc, context):
         fields = response.data if isinstance(response.data, dict) else {}
         response.data = {"detail": "Invalid input: " + " ".join(problems), "problems": problems, **fields}
     return response
+
+
+def named_choice_field(name: str, choices) -> type:
+    """A choice field class documented as its own named schema component.
+
+    drf-spectacular names shared enums after the field ("status", "kind"), which collide across the
+    API's apps; a named component per choice set keeps the schema free of ambiguous names.
+    """
+    from drf_spectacular.utils import extend_schema_field
+    from rest_framework import serializers
+
+    def __init__(self, **kwargs):
+        serializers.ChoiceField.__init__(self, choices=choices, **kwargs)
+
+    field = type(name, (serializers.ChoiceField,), {"__init__": __init__})
+    return extend_schema_field(
+        {"type": "string", "enum": [value for value, _label in choices]}, component_name=name
+    )(field)

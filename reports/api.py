@@ -15,30 +15,15 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import named_choice_field
 from reports import exports, selectors, services
 from reports.models import RenderKind, RenderStatus, ReportRender, ReportSnapshot
 
 PDF = OpenApiResponse(OpenApiTypes.BINARY, description="The PDF (application/pdf).")
 
 
-def _choice_field(name: str, choices) -> type[serializers.ChoiceField]:
-    """A choice field class documented as its own named schema component.
-
-    drf-spectacular names shared enums after the field ("status", "kind"), which collide across the
-    API's apps; a named component per choice set keeps the schema free of ambiguous names.
-    """
-
-    def __init__(self, **kwargs):
-        serializers.ChoiceField.__init__(self, choices=choices, **kwargs)
-
-    field = type(name, (serializers.ChoiceField,), {"__init__": __init__})
-    return extend_schema_field(
-        {"type": "string", "enum": [value for value, _label in choices]}, component_name=name
-    )(field)
-
-
-ReportKindField = _choice_field("ReportKind", RenderKind.choices)
-ReportLanguageField = _choice_field("ReportLanguage", settings.LANGUAGES)
+ReportKindField = named_choice_field("ReportKind", RenderKind.choices)
+ReportLanguageField = named_choice_field("ReportLanguage", settings.LANGUAGES)
 
 
 class RenderSerializer(serializers.ModelSerializer):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,29 +24,13 @@ from audits.roadmap.models import (
     Recommendation,
 )
 from audits.selectors import audit_get
+from config.api import named_choice_field
 from config.errors import Forbidden
 from config.i18n import translated
 
-
-def _choice_field(name: str, choices) -> type[serializers.ChoiceField]:
-    """A choice field class documented as its own named schema component.
-
-    drf-spectacular names shared enums after the field ("status", "kind"), which collide across the
-    API's apps; a named component per choice set keeps the schema free of ambiguous names.
-    """
-
-    def __init__(self, **kwargs):
-        serializers.ChoiceField.__init__(self, choices=choices, **kwargs)
-
-    field = type(name, (serializers.ChoiceField,), {"__init__": __init__})
-    return extend_schema_field(
-        {"type": "string", "enum": [value for value, _label in choices]}, component_name=name
-    )(field)
-
-
-ActionStatusField = _choice_field("ActionStatus", ActionStatus.choices)
-PriorityField = _choice_field("ActionPriority", Priority.choices)
-CommentKindField = _choice_field("CommentKind", CommentKind.choices)
+ActionStatusField = named_choice_field("ActionStatus", ActionStatus.choices)
+PriorityField = named_choice_field("ActionPriority", Priority.choices)
+CommentKindField = named_choice_field("CommentKind", CommentKind.choices)
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
