@@ -21,15 +21,7 @@ from audits.forms import (
 )
 from audits.models import Audit, Organization, TeamRole
 from config.errors import DomainError
-
-
-def _report(request, error: DomainError, form=None) -> None:
-    """Show a refusal beside the form (nothing the person typed is lost) or as a message."""
-    if form is not None:
-        for text in [error.message, *error.details]:
-            form.add_error(None, text)
-    else:
-        messages.error(request, " ".join([error.message, *error.details]))
+from config.pages import show_refusal
 
 
 def _steerable(request, pk) -> Audit:
@@ -119,7 +111,7 @@ def audit_transition(request, pk):
     try:
         record = services.audit_transition(actor=request.user, audit_id=audit.pk, **form.cleaned_data)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(
             request,
@@ -168,7 +160,7 @@ def audit_create(request):
                 language=data["language"],
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The audit is open in its first phase."))
             return redirect(audit_detail_url(audit))
@@ -186,7 +178,7 @@ def audit_edit(request, pk):
         try:
             services.audit_update(actor=request.user, audit=audit, **form.changes())
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The audit's details are saved."))
             return redirect(audit_detail_url(audit))
@@ -209,7 +201,7 @@ def organization_create(request):
                 units=data["units"],
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": organization.name})
             return redirect(f"{reverse('audits:create')}?organization={organization.pk}")
@@ -229,7 +221,7 @@ def team(request, pk):
                 role=form.cleaned_data["role"],
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(
                 request, _("%(person)s joined the team.") % {"person": form.cleaned_data["person"]}
@@ -254,7 +246,7 @@ def team_member_role(request, pk, member_pk):
                 actor=request.user, member=member, role=form.cleaned_data["role"]
             )
         except DomainError as error:
-            _report(request, error)
+            show_refusal(request, error)
         else:
             messages.success(request, _("The role is changed."))
     return redirect("audits:team", pk=audit.pk)
@@ -268,7 +260,7 @@ def team_member_remove(request, pk, member_pk):
     try:
         services.team_member_remove(actor=request.user, member=member)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("%(person)s left the team.") % {"person": member.user})
     return redirect("audits:team", pk=audit.pk)
@@ -289,7 +281,7 @@ def key_areas(request, pk):
                 actor=request.user, audit=audit, codes=form.cleaned_data["key_areas"]
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The key areas are saved."))
             return redirect(audit_detail_url(audit))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
+from config.pages import show_refusal
 from facilitators import documents, selectors, services, workflow
 from facilitators.forms import (
     ApplyForm,
@@ -30,15 +31,6 @@ from facilitators.forms import (
 )
 from facilitators.guards import required_documents
 from facilitators.models import CertificationState, FacilitatorProfile, PortfolioDocument
-
-
-def _report(request, error: DomainError, form=None) -> None:
-    """Show a refusal beside the form (nothing the person typed is lost) or as a message."""
-    if form is not None:
-        for text in [error.message, *error.details]:
-            form.add_error(None, text)
-    else:
-        messages.error(request, " ".join([error.message, *error.details]))
 
 
 def _require_staff(request) -> None:
@@ -164,7 +156,7 @@ def candidate_create(request):
                 programme=programme,
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The application is open."))
             return redirect(candidate_url(certification))
@@ -211,7 +203,7 @@ def transition(request, pk):
             actor=request.user, certification_id=certification.pk, **form.cleaned_data
         )
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(
             request,
@@ -235,7 +227,7 @@ def document_review(request, pk):
                 comment=form.cleaned_data["comment"],
             )
         except DomainError as error:
-            _report(request, error)
+            show_refusal(request, error)
         else:
             messages.success(request, _("The review is saved."))
     return redirect(candidate_url(document.certification))
@@ -262,7 +254,7 @@ def training_result(request, pk):
                 note=data["note"],
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The training result is recorded."))
             return redirect(candidate_url(certification))
@@ -278,7 +270,7 @@ def practice_add(request, pk):
         try:
             services.practice_record_add(actor=request.user, user=certification.facilitator.user, **data)
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The practice is recorded."))
             return redirect(candidate_url(certification))
@@ -299,7 +291,7 @@ def contribution_add(request, pk):
                 actor=request.user, user=certification.facilitator.user, **form.cleaned_data
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The contribution is recorded."))
             return redirect(candidate_url(certification))
@@ -324,7 +316,7 @@ def decision(request, pk):
                 actor=request.user, certification_id=certification.pk, **form.cleaned_data
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The committee's decision is recorded."))
             return redirect(candidate_url(certification))
@@ -380,7 +372,7 @@ def apply(request):
                 programme=programme,
             )
         except DomainError as error:
-            _report(request, error)
+            show_refusal(request, error)
         else:
             messages.success(request, _("Your application is open; submit your portfolio next."))
     else:
@@ -400,7 +392,7 @@ def profile_edit(request):
                 **{name: form.cleaned_data[name] for name in services.PROFILE_FIELDS},
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("facilitators:progress")
@@ -432,7 +424,7 @@ def portfolio_submit(request, pk):
                 note=data["note"],
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The document is submitted for review."))
             if selectors.is_certification_staff(request.user):
@@ -469,7 +461,7 @@ def evaluate(request, pk):
                 comments=form.cleaned_data["comments"],
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("Thank you; the evaluation is recorded."))
             return redirect("facilitators:progress")

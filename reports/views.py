@@ -13,13 +13,10 @@ from django.views.decorators.http import require_POST
 
 from audits import workflow
 from config.errors import DomainError
+from config.pages import show_refusal
 from reports import api, selectors, services
 from reports.forms import ReportTextForm
 from reports.models import RenderKind
-
-
-def _report(request, error: DomainError) -> None:
-    messages.error(request, " ".join([error.message, *error.details]))
 
 
 def report_url(audit) -> str:
@@ -62,7 +59,7 @@ def report_request(request, pk):
             actor=request.user, audit=audit, kind=kind, language=request.POST.get("language")
         )
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The report is queued; this page shows its progress."))
     return redirect(report_url(audit))
@@ -75,7 +72,7 @@ def render_retry(request, pk, render_pk):
     try:
         services.render_retry(actor=request.user, render=selectors.render_get(audit, render_pk))
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The render is queued again."))
     return redirect(report_url(audit))
@@ -88,7 +85,7 @@ def report_issue(request, pk):
     try:
         services.report_issue(actor=request.user, audit=audit, language=request.POST.get("language"))
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(
             request, _("The final report is being rendered; it is issued as soon as it is ready.")
@@ -105,7 +102,7 @@ def report_text(request, pk):
         try:
             services.report_text_update(actor=request.user, audit=audit, **form.cleaned_data)
         except DomainError as error:
-            _report(request, error)
+            show_refusal(request, error)
         else:
             messages.success(request, _("The executive summary is saved; render the report to see it."))
     return redirect(report_url(audit) + "#summary")
@@ -135,5 +132,5 @@ def export(request, pk, name):
     try:
         return api.export_response(audit, name)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
         return redirect(report_url(audit))

@@ -18,6 +18,7 @@ from audits import services as audit_services
 from audits import workflow
 from audits.selectors import can_steer
 from config.errors import DomainError
+from config.pages import show_refusal
 from selfassessment import selectors, services
 from selfassessment.forms import (
     AdviserAnswerForm,
@@ -35,10 +36,6 @@ from selfassessment.report import geosa_report_html, geosa_report_pdf
 
 def wizard_url(audit, anchor: str = "") -> str:
     return reverse("selfassessment:wizard", args=[audit.pk]) + (f"#{anchor}" if anchor else "")
-
-
-def _refused(request, error: DomainError) -> None:
-    messages.error(request, " ".join([error.message, *error.details]))
 
 
 def _form_errors(request, form) -> None:
@@ -118,7 +115,7 @@ def advance(request, pk):
         )
         messages.success(request, _("Moved to %(phase)s.") % {"phase": workflow.phase_label(audit, target)})
     except DomainError as error:
-        _refused(request, error)
+        show_refusal(request, error)
     return redirect(wizard_url(audit))
 
 
@@ -136,7 +133,7 @@ def adviser_request(request, pk):
                 % {"name": sent.adviser.get_full_name() or sent.adviser},
             )
         except DomainError as error:
-            _refused(request, error)
+            show_refusal(request, error)
     else:
         _form_errors(request, form)
     return redirect(wizard_url(audit, "adviser"))
@@ -164,7 +161,7 @@ def adviser_respond(request, request_pk):
             actor=request.user, request=pending, accept=accept, note=form.cleaned_data.get("note", "")
         )
     except DomainError as error:
-        _refused(request, error)
+        show_refusal(request, error)
         return redirect("selfassessment:requests")
     if accept:
         messages.success(request, _("You are now the technical adviser of this self-assessment."))
@@ -185,7 +182,7 @@ def statement(request, pk):
             )
             messages.success(request, _("Your statement is saved."))
         except DomainError as error:
-            _refused(request, error)
+            show_refusal(request, error)
     else:
         _form_errors(request, form)
     return redirect(wizard_url(audit, "adviser"))
@@ -200,7 +197,7 @@ def team_add(request, pk):
         try:
             services.team_member_add(actor=request.user, audit=audit, **form.cleaned_data)
         except DomainError as error:
-            _refused(request, error)
+            show_refusal(request, error)
     else:
         _form_errors(request, form)
     return redirect(wizard_url(audit, "team"))
@@ -218,7 +215,7 @@ def team_trained(request, pk, member_pk):
                 actor=request.user, member=member, trained_on=form.cleaned_data["trained_on"]
             )
         except DomainError as error:
-            _refused(request, error)
+            show_refusal(request, error)
     else:
         _form_errors(request, form)
     return redirect(wizard_url(audit, "team"))
@@ -234,7 +231,7 @@ def rating_save(request, pk, code):
             services.rating_save(actor=request.user, audit=audit, key_area=code, **form.cleaned_data)
             messages.success(request, _("Rating of %(code)s saved.") % {"code": code})
         except DomainError as error:
-            _refused(request, error)
+            show_refusal(request, error)
     else:
         _form_errors(request, form)
     return redirect(wizard_url(audit, f"area-{code}"))
@@ -250,7 +247,7 @@ def comment_add(request, pk, code):
         try:
             services.comment_add(actor=request.user, rating=rating, **form.cleaned_data)
         except DomainError as error:
-            _refused(request, error)
+            show_refusal(request, error)
     else:
         _form_errors(request, form)
     return redirect(wizard_url(audit, f"area-{code}"))
@@ -266,7 +263,7 @@ def comment_answer(request, pk, comment_pk):
         try:
             services.comment_answer(actor=request.user, comment=comment, **form.cleaned_data)
         except DomainError as error:
-            _refused(request, error)
+            show_refusal(request, error)
     else:
         _form_errors(request, form)
     return redirect(wizard_url(audit, f"area-{comment.rating.key_area.code}"))
@@ -282,7 +279,9 @@ def suggestion_adopt(request, pk):
         )
         messages.success(request, _("“%(title)s” is on your roadmap.") % {"title": action.title})
     except (DomainError, ValueError) as error:
-        _refused(request, error if isinstance(error, DomainError) else DomainError(_("Choose an action.")))
+        show_refusal(
+            request, error if isinstance(error, DomainError) else DomainError(_("Choose an action."))
+        )
     return redirect(wizard_url(audit, "plan"))
 
 

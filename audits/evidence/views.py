@@ -26,16 +26,7 @@ from audits.evidence.forms import (
 )
 from audits.evidence.models import Document
 from config.errors import DomainError
-
-
-def _report(request, error: DomainError, form=None) -> None:
-    """Show a refusal beside the form (nothing typed is lost) or as a message."""
-    if form is not None:
-        for text in [error.message, *error.details]:
-            form.add_error(None, text)
-    else:
-        messages.error(request, " ".join([error.message, *error.details]))
-
+from config.pages import show_refusal
 
 SECTIONS = ("document", "interview", "excerpt", "workshop", "statement", "staff")
 
@@ -101,7 +92,7 @@ def documents(request, audit_pk):
                 link=data["link"],
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("%(title)s is added; review it below.") % {"title": document.title})
             return redirect("evidence:document", audit.pk, document.pk)
@@ -123,7 +114,7 @@ def document_detail(request, audit_pk, pk):
         try:
             services.document_assess(actor=request.user, document=document, assessments=form.assessments())
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The review is saved."))
             return redirect("evidence:document", audit.pk, document.pk)
@@ -167,7 +158,7 @@ def document_delete(request, audit_pk, pk):
     try:
         services.document_delete(actor=request.user, document=document)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
         return redirect("evidence:document", audit.pk, document.pk)
     messages.success(request, _("The document is deleted."))
     return redirect("evidence:documents", audit.pk)
@@ -203,7 +194,7 @@ def interview_create(request, audit_pk):
                 **_interview_fields(form.cleaned_data),
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The interview is recorded."))
             return redirect("evidence:interview", audit.pk, interview.pk)
@@ -226,7 +217,7 @@ def interview_edit(request, audit_pk, pk):
                 **_interview_fields(form.cleaned_data),
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The interview is saved."))
             return redirect("evidence:interview", audit.pk, interview.pk)
@@ -244,7 +235,7 @@ def interview_detail(request, audit_pk, pk):
         try:
             services.excerpt_add(actor=request.user, interview=interview, **form.cleaned_data)
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The excerpt is coded."))
             return redirect("evidence:interview", audit.pk, interview.pk)
@@ -270,7 +261,7 @@ def interview_delete(request, audit_pk, pk):
     try:
         services.interview_delete(actor=request.user, interview=interview)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
         return redirect("evidence:interview", audit.pk, interview.pk)
     messages.success(request, _("The interview and its notes are deleted."))
     return redirect("evidence:interviews", audit.pk)
@@ -285,7 +276,7 @@ def excerpt_delete(request, audit_pk, pk, excerpt_pk):
     try:
         services.excerpt_delete(actor=request.user, excerpt=excerpt)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The excerpt is deleted."))
     return redirect("evidence:interview", audit.pk, interview.pk)
@@ -302,7 +293,7 @@ def workshops(request, audit_pk):
         try:
             workshop = services.workshop_create(actor=request.user, audit=audit, **form.cleaned_data)
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The workshop is recorded; capture its outputs below."))
             return redirect("evidence:workshop", audit.pk, workshop.pk)
@@ -335,7 +326,7 @@ def workshop_detail(request, audit_pk, pk):
         try:
             services.statement_add(actor=request.user, workshop=workshop, **form.cleaned_data)
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The statement is captured."))
             return redirect("evidence:workshop", audit.pk, workshop.pk)
@@ -363,7 +354,7 @@ def workshop_edit(request, audit_pk, pk):
         try:
             services.workshop_update(actor=request.user, workshop=workshop, **form.cleaned_data)
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The workshop is saved."))
             return redirect("evidence:workshop", audit.pk, workshop.pk)
@@ -380,7 +371,7 @@ def workshop_delete(request, audit_pk, pk):
     try:
         services.workshop_delete(actor=request.user, workshop=workshop)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
         return redirect("evidence:workshop", audit.pk, workshop.pk)
     messages.success(request, _("The workshop is deleted."))
     return redirect("evidence:workshops", audit.pk)
@@ -396,7 +387,7 @@ def statement_promote(request, audit_pk, pk, statement_pk):
     try:
         services.statement_promote(actor=request.user, statement=statement, promoted=promoted)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(
             request,
@@ -414,7 +405,7 @@ def statement_delete(request, audit_pk, pk, statement_pk):
     try:
         services.statement_delete(actor=request.user, statement=statement)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The statement is deleted."))
     return redirect("evidence:workshop", audit.pk, workshop.pk)
@@ -437,7 +428,7 @@ def staff(request, audit_pk):
             form.add_error(None, error.message)
             problems = error.details
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(
                 request,
@@ -487,7 +478,7 @@ def staff_delete(request, audit_pk):
     try:
         services.staff_data_delete(actor=request.user, audit=audit)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The staff data is deleted."))
     return redirect("evidence:staff", audit.pk)
@@ -514,7 +505,7 @@ def board(request, audit_pk, code):
                 evidence=form.cleaned_data["evidence"],
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The finding is drafted."))
             return redirect("evidence:board", audit.pk, key_area.code)
@@ -544,7 +535,7 @@ def finding_delete(request, audit_pk, pk):
     try:
         services.finding_delete(actor=request.user, finding=finding)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The finding is deleted."))
     return redirect("evidence:board", audit.pk, finding.key_area.code)

@@ -25,6 +25,7 @@ from audits.roadmap.forms import (
 from audits.roadmap.models import ActionStatus
 from audits.selectors import can_steer
 from config.errors import DomainError
+from config.pages import show_refusal
 
 ACTION_FIELDS = (
     "title",
@@ -38,15 +39,6 @@ ACTION_FIELDS = (
     "baseline",
     "target",
 )
-
-
-def _report(request, error: DomainError, form=None) -> None:
-    """Show a refusal beside the form (nothing typed is lost) or as a message."""
-    if form is not None:
-        for text in [error.message, *error.details]:
-            form.add_error(None, text)
-    else:
-        messages.error(request, " ".join([error.message, *error.details]))
 
 
 def _editable(request, pk):
@@ -106,7 +98,7 @@ def recommendation_create(request, pk):
                 findings=form.cleaned_data["findings"],
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The recommendation is saved."))
             return redirect(roadmap_url(audit, f"recommendation-{recommendation.pk}"))
@@ -137,7 +129,7 @@ def recommendation_edit(request, pk, recommendation_pk):
                 findings=form.cleaned_data["findings"],
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The recommendation is saved."))
             return redirect(roadmap_url(audit, f"recommendation-{recommendation.pk}"))
@@ -156,7 +148,7 @@ def recommendation_delete(request, pk, recommendation_pk):
     try:
         services.recommendation_delete(actor=request.user, recommendation=recommendation)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The recommendation is deleted."))
     return redirect(roadmap_url(audit))
@@ -181,7 +173,7 @@ def action_create(request, pk):
                 **{name: data[name] for name in ACTION_FIELDS},
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The action is added to the roadmap."))
             return redirect(roadmap_url(audit, f"action-{action.pk}"))
@@ -201,7 +193,7 @@ def action_edit(request, pk, action_pk):
         try:
             services.action_update(actor=request.user, action=action, **form.cleaned_data)
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The action is saved."))
             return redirect(roadmap_url(audit, f"action-{action.pk}"))
@@ -224,7 +216,7 @@ def action_delete(request, pk, action_pk):
     try:
         services.action_delete(actor=request.user, action=selectors.action_get(audit, action_pk))
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The action is deleted."))
     return redirect(roadmap_url(audit))
@@ -250,7 +242,7 @@ def library(request, pk):
                     start=form.cleaned_data["start"],
                 )
             except DomainError as error:
-                _report(request, error)
+                show_refusal(request, error)
             else:
                 messages.success(request, _("The action is added; adapt its owner, dates and indicator."))
                 return redirect(reverse("roadmap:action-edit", args=[audit.pk, action.pk]))
@@ -316,7 +308,7 @@ def feedback_share(request, pk):
     try:
         services.feedback_share(actor=request.user, audit=audit)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The drafts are shared with the organization's coordinator."))
     return redirect(feedback_url(audit))
@@ -344,7 +336,7 @@ def comment_add(request, pk):
             **form.cleaned_data,
         )
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
         return redirect(feedback_url(audit))
     messages.success(request, _("Your comment is recorded; the audit team will answer it."))
     return redirect(feedback_url(audit, f"comment-{comment.pk}"))
@@ -362,7 +354,7 @@ def comment_resolve(request, pk, comment_pk):
         try:
             services.comment_resolve(actor=request.user, comment=comment, **form.cleaned_data)
         except DomainError as error:
-            _report(request, error)
+            show_refusal(request, error)
         else:
             messages.success(request, _("The comment is resolved."))
     return redirect(feedback_url(audit, f"comment-{comment.pk}"))
@@ -413,7 +405,7 @@ def action_progress(request, pk, action_pk):
         try:
             services.action_progress(actor=request.user, action=action, **form.cleaned_data)
         except DomainError as error:
-            _report(request, error)
+            show_refusal(request, error)
         else:
             messages.success(request, _("Progress recorded for %(action)s.") % {"action": action.title})
     return redirect(reverse("roadmap:follow-up", args=[audit.pk]) + f"#action-{action.pk}")
@@ -434,7 +426,7 @@ def baseline(request, pk):
         try:
             services.baseline_set(actor=request.user, audit=audit, baseline=chosen)
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(
                 request, _("The baseline is saved.") if chosen else _("The baseline is removed.")

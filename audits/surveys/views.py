@@ -33,14 +33,7 @@ from audits.surveys.models import InvitationMode, QuestionType, SurveyStatus
 from audits.surveys.xlsform import export_xlsform
 from config.errors import DomainError
 from config.i18n import translated
-
-
-def _report(request, error: DomainError, form=None) -> None:
-    if form is not None:
-        for text in [error.message, *error.details]:
-            form.add_error(None, text)
-    else:
-        messages.error(request, " ".join([error.message, *error.details]))
+from config.pages import show_refusal
 
 
 def _home(audit_pk: int):
@@ -105,7 +98,7 @@ def prepare(request, audit_pk):
                 restrict_to_key_areas=form.cleaned_data["restrict_to_key_areas"],
             )
         except DomainError as error:
-            _report(request, error)
+            show_refusal(request, error)
         else:
             messages.success(
                 request, _("The questionnaire is copied for this audit; adapt it before opening.")
@@ -187,7 +180,7 @@ def question_new(request, audit_pk):
                 ),
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("Question %(code)s is added.") % {"code": question.code})
             return redirect("surveys:instrument", audit_pk=audit_pk)
@@ -222,7 +215,7 @@ def question_edit(request, audit_pk, code):
                 required=form.cleaned_data["required"],
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("Question %(code)s is saved.") % {"code": code})
             return redirect("surveys:instrument", audit_pk=audit_pk)
@@ -240,7 +233,7 @@ def question_remove(request, audit_pk, code):
     try:
         services.question_remove(actor=request.user, audit=access.audit, code=code)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("Question %(code)s is removed.") % {"code": code})
     return redirect("surveys:instrument", audit_pk=audit_pk)
@@ -255,7 +248,7 @@ def section_new(request, audit_pk):
         try:
             services.section_add(actor=request.user, audit=access.audit, title=form.cleaned_data["title"])
         except DomainError as error:
-            _report(request, error)
+            show_refusal(request, error)
     return redirect("surveys:instrument", audit_pk=audit_pk)
 
 
@@ -266,7 +259,7 @@ def restrict(request, audit_pk):
     try:
         removed = services.instrument_restrict(actor=request.user, audit=access.audit)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(
             request, _("%(n)d questions outside the audit's key areas are removed.") % {"n": removed}
@@ -294,7 +287,7 @@ def open_survey(request, audit_pk):
     try:
         services.survey_open(actor=request.user, audit=access.audit, **form.cleaned_data)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The survey is open."))
     return _home(audit_pk)
@@ -307,7 +300,7 @@ def close_survey(request, audit_pk):
     try:
         services.survey_close(actor=request.user, audit=access.audit)
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The survey is closed."))
     return _home(audit_pk)
@@ -324,7 +317,7 @@ def skip_survey(request, audit_pk):
     try:
         services.survey_skip(actor=request.user, audit=access.audit, reason=form.cleaned_data["reason"])
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The audit does without a staff survey; the reason is recorded."))
     return _home(audit_pk)
@@ -349,7 +342,7 @@ def population(request, audit_pk):
                 actor=request.user, audit=access.audit, population=form.population()
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("The people in scope by group are saved."))
             return _home(audit_pk)
@@ -372,7 +365,7 @@ def invitations(request, audit_pk):
                 base_url=request.build_absolute_uri("/"),
             )
         except DomainError as error:
-            _report(request, error, form)
+            show_refusal(request, error, form)
         else:
             messages.success(request, _("%(n)d invitations are being sent.") % {"n": len(ids)})
             return redirect("surveys:invitations", audit_pk=audit_pk)
@@ -397,7 +390,7 @@ def remind(request, audit_pk):
             actor=request.user, audit=access.audit, base_url=request.build_absolute_uri("/")
         )
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
     else:
         messages.success(request, _("%(n)d reminders are being sent.") % {"n": count})
     return redirect("surveys:invitations", audit_pk=audit_pk)
@@ -444,7 +437,7 @@ def export(request, audit_pk, kind):
             return xlsx_response(exports.responses_xlsx(access.survey), f"survey-{audit_pk}.xlsx")
         response = HttpResponse(exports.responses_csv(access.survey), content_type="text/csv; charset=utf-8")
     except DomainError as error:
-        _report(request, error)
+        show_refusal(request, error)
         return redirect("surveys:analysis", audit_pk=audit_pk)
     response["Content-Disposition"] = f'attachment; filename="survey-{audit_pk}.csv"'
     return response
