@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import named_choice_field
-from reports import exports, selectors, services
+from reports import exports, rendering, selectors, services
 from reports.models import RenderKind, RenderStatus, ReportRender, ReportSnapshot
 
 PDF = OpenApiResponse(OpenApiTypes.BINARY, description="The PDF (application/pdf).")
@@ -101,6 +101,7 @@ class SnapshotSerializer(serializers.ModelSerializer):
 
 
 class ReportStateSerializer(serializers.Serializer):
+    kind = ReportKindField(help_text="The audit's main report: the roadmap report, or the GEOSA report.")
     draft = RenderSerializer(allow_null=True)
     final = RenderSerializer(allow_null=True)
     progress_report = RenderSerializer(allow_null=True)
@@ -110,7 +111,9 @@ class ReportStateSerializer(serializers.Serializer):
 
 
 class RenderRequestSerializer(serializers.Serializer):
-    kind = ReportKindField(default=RenderKind.REPORT)
+    kind = ReportKindField(
+        required=False, help_text="Default: the audit's main report (the GEOSA report for a GEOSA)."
+    )
     language = ReportLanguageField(required=False)
 
 
@@ -120,9 +123,11 @@ class IssueRequestSerializer(serializers.Serializer):
 
 def report_state(user, audit) -> dict:
     """What the report page and the API show: the latest renders, the issued versions, what one may do."""
+    kind = rendering.main_kind(audit)
     return {
-        "draft": selectors.shown(selectors.latest_render(audit, RenderKind.REPORT, final=False)),
-        "final": selectors.shown(selectors.latest_render(audit, RenderKind.REPORT, final=True)),
+        "kind": kind,
+        "draft": selectors.shown(selectors.latest_render(audit, kind, final=False)),
+        "final": selectors.shown(selectors.latest_render(audit, kind, final=True)),
         "progress_report": selectors.shown(selectors.latest_render(audit, RenderKind.PROGRESS)),
         "snapshots": list(selectors.snapshots_of(audit)),
         "can_request": selectors.can_request(user, audit),

@@ -31,6 +31,7 @@ from config.i18n import translated
 from reports import charts, formats
 from reports.figures import Figure, key_area_figures, key_area_scores
 from reports.models import ReportText
+from selfassessment import selectors as geosa
 
 TIMELINE_LABEL_CHARACTERS = 52
 
@@ -242,9 +243,14 @@ def _baseline(audit: Audit, key_areas: list[KeyArea], scores: list, staff: dict 
     earlier_scores = key_area_scores(earlier, key_areas)
     before_counts = _finding_counts(earlier)
     after_counts = _finding_counts(audit)
+    self_rated = _self_rated_levels(earlier)
     rows = []
     for key_area in key_areas:
         comparison = []
+        if self_rated:
+            label = _("Self-rated maturity level (1–5)")
+            then = formats.number(self_rated.get(key_area.code))
+            comparison.append(ComparisonRow(label, then, formats.NOT_AVAILABLE, formats.NOT_AVAILABLE))
         for (label, now), (_label, then) in zip(scores, earlier_scores, strict=True):
             comparison.append(_compare(label, then.get(key_area.code), now.get(key_area.code), decimals=2))
         for kind, label in ((FindingKind.GOOD_PRACTICE, _("Good practices")), (FindingKind.GAP, _("Gaps"))):
@@ -268,6 +274,13 @@ def _baseline(audit: Audit, key_areas: list[KeyArea], scores: list, staff: dict 
     then_done, now_done = _completion(earlier), _completion(audit)
     indicators.append(_compare(_("Roadmap actions done"), then_done, now_done, decimals=0, pct=True))
     return Baseline(audit=earlier, key_areas=rows, indicators=indicators)
+
+
+def _self_rated_levels(audit: Audit) -> dict[str, int]:
+    """A GEOSA baseline's self-rated level per key area (a facilitated audit rates nothing)."""
+    if not geosa.is_geosa(audit):
+        return {}
+    return {rating.key_area.code: rating.level for rating in geosa.ratings_of(audit)}
 
 
 def _finding_counts(audit: Audit) -> Counter:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 class RenderKind(models.TextChoices):
     REPORT = "report", _("Roadmap report")
     PROGRESS = "progress", _("Progress report")
+    GEOSA = "geosa", _("GEOSA report")
 
 
 class RenderStatus(models.TextChoices):

@@ -24,9 +24,14 @@ from django.utils.translation import gettext as _
 from audits.models import Audit
 from reports import content, formats
 from reports.models import RenderKind
+from selfassessment import report as geosa_report
 
 STYLESHEET = settings.BASE_DIR / "static" / "css" / "report.css"
-TEMPLATES = {RenderKind.REPORT: "reports/report.html", RenderKind.PROGRESS: "reports/progress.html"}
+TEMPLATES = {
+    RenderKind.REPORT: "reports/report.html",
+    RenderKind.PROGRESS: "reports/progress.html",
+    RenderKind.GEOSA: geosa_report.TEMPLATE,
+}
 STAMP = {"class": "@@STAMP_CLASS@@", "status": "@@STAMP_STATUS@@", "watermark": "@@STAMP_WATERMARK@@"}
 
 Progress = Callable[[int, str], None]
@@ -77,6 +82,11 @@ def stylesheet():
     return CSS(filename=str(STYLESHEET))
 
 
+def main_kind(audit: Audit) -> str:
+    """The report an audit ends with: the roadmap report when facilitated, else the GEOSA report."""
+    return RenderKind.REPORT if audit.modality.facilitated else RenderKind.GEOSA
+
+
 def chapters(report: content.ReportContent) -> list[tuple[str, str]]:
     """(anchor, title) of the report's numbered chapters; optional ones only when they have content."""
     items = [
@@ -99,6 +109,8 @@ def html_with_stamp(
     today = today or timezone.localdate()
     if kind == RenderKind.PROGRESS:
         context = {"c": content.build_progress(audit, today=today), "stamp": STAMP}
+    elif kind == RenderKind.GEOSA:
+        context = {**geosa_report.report_context(audit), "stamp": STAMP}
     else:
         report = content.build(audit)
         numbered = [

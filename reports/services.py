@@ -29,8 +29,17 @@ from reports.models import RenderKind, RenderStatus, ReportRender, ReportSnapsho
 
 logger = logging.getLogger(__name__)
 
-ISSUE_PHASES = ("reporting", "follow_up")
+# Phase codes of the library's phase sets: the report is issued at the end of the facilitated audit's
+# reporting phase, the GEOSA report once the action plan is drafted; a new version during follow-up.
+ISSUE_PHASES = {
+    RenderKind.REPORT: ("reporting", "follow_up"),
+    RenderKind.GEOSA: ("action_planning", "follow_up"),
+}
 PROGRESS_PHASES = ("follow_up", "closed")
+
+
+def can_issue_now(audit: Audit) -> bool:
+    return audit.phase in ISSUE_PHASES[rendering.main_kind(audit)]
 
 
 def _enqueue(render: ReportRender) -> None:
@@ -54,13 +63,22 @@ def _language(audit: Audit, language: str | None) -> str:
 
 
 def report_request(
-    *, actor, audit: Audit, kind: str = RenderKind.REPORT, language: str | None = None
+    *, actor, audit: Audit, kind: str | None = None, language: str | None = None
 ) -> ReportRender:
-    """Queue a draft render; while one of the same kind is queued or running, that one is returned."""
+    """Queue a draft render; while one of the same kind is queued or running, that one is returned.
+
+    Without a kind, the audit's main report: the roadmap report, or the GEOSA report for a GEOSA.
+    """
     if not selectors.can_request(actor, audit):
         raise Forbidden(_("Only the facilitation team and the people steering the audit render the report."))
+    main = rendering.main_kind(audit)
+    kind = kind or main
     if kind not in RenderKind.values:
         raise DomainError(_("Unknown kind of report %(kind)s.") % {"kind": kind})
+    if kind not in (RenderKind.PROGRESS, main):
+        if main == RenderKind.GEOSA:
+            raise DomainError(_("A self-assessment (GEOSA) has the GEOSA report, not the roadmap report."))
+        raise DomainError(_("Only a self-assessment (GEOSA) has the GEOSA report."))
     if kind == RenderKind.PROGRESS and audit.phase not in PROGRESS_PHASES:
         raise DomainError(_("The progress report is made during follow-up."))
     language = _language(audit, language)
@@ -106,13 +124,19 @@ def report_issue(*, actor, audit: Audit, language: str | None = None) -> ReportR
     """Render the final report (no DRAFT mark); when it is ready it is stored as the next version."""
     if not selectors.can_issue(actor, audit):
         raise Forbidden(_("Only the people steering the audit issue the report."))
-    if audit.phase not in ISSUE_PHASES:
+    kind = rendering.main_kind(audit)
+    if not can_issue_now(audit):
+        first, later = (workflow.phase_label(audit, code) for code in ISSUE_PHASES[kind])
         raise DomainError(
             _(
-                "The report is issued during reporting (or, for a new version, follow-up); "
+                "The report is issued during %(first)s (or, for a new version, %(later)s); "
                 "the audit is in %(phase)s."
             )
-            % {"phase": workflow.phase_label(audit, audit.phase)}
+            % {
+                "first": first.lower(),
+                "later": later.lower(),
+                "phase": workflow.phase_label(audit, audit.phase),
+            }
         )
     open_comments = roadmap.open_comment_count(audit)
     if open_comments:
@@ -132,10 +156,10 @@ def report_issue(*, actor, audit: Audit, language: str | None = None) -> ReportR
         )
     with transaction.atomic():
         Audit.objects.select_for_update(of=("self",)).get(pk=audit.pk)
-        if selectors.in_flight(audit, RenderKind.REPORT, final=True) is not None:
+        if selectors.in_flight(audit, kind, final=True) is not None:
             raise Conflict(_("The final report is already being rendered; wait for it to be ready."))
         render = ReportRender.objects.create(
-            audit=audit, kind=RenderKind.REPORT, language=language, final=True, requested_by=actor
+            audit=audit, kind=kind, language=language, final=True, requested_by=actor
         )
         _enqueue(render)
     return render
@@ -144,7 +168,8 @@ def report_issue(*, actor, audit: Audit, language: str | None = None) -> ReportR
 def current_data_version(audit: Audit, language: str | None = None) -> str:
     """The data version a report rendered now would have (the HTML's hash without its stamp)."""
     with translation.override(language or audit.language):
-        return hashlib.sha256(rendering.html_with_stamp(audit).encode()).hexdigest()
+        html = rendering.html_with_stamp(audit, rendering.main_kind(audit))
+        return hashlib.sha256(html.encode()).hexdigest()
 
 
 def report_text_update(*, actor, audit: Audit, executive_summary: str) -> ReportText:
@@ -248,8 +273,9 @@ def _snapshot(render: ReportRender, result: rendering.Rendered, version: int) ->
 
 
 def render_synchronously(
-    *, audit: Audit, kind: str = RenderKind.REPORT, language: str | None = None, final: bool = False
+    *, audit: Audit, kind: str | None = None, language: str | None = None, final: bool = False
 ) -> rendering.Rendered:
     """Render without the queue and without storing anything (the renderreport command, checks)."""
+    kind = kind or rendering.main_kind(audit)
     stamp = rendering.Stamp(final=final, version=_next_version(audit) if final else None)
     return rendering.render(audit, kind=kind, stamp=stamp, language=_language(audit, language))

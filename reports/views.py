@@ -34,14 +34,15 @@ def report_page(request, pk):
         {
             "audit": audit,
             "state": state,
+            "report_title": RenderKind(state["kind"]).label,
             "state_json": api.ReportStateSerializer(state).data,
             "can_request": can_request and workflow.is_open(audit),
-            "can_issue": state["can_issue"] and audit.phase in services.ISSUE_PHASES,
+            "can_issue": state["can_issue"] and services.can_issue_now(audit),
             "can_progress": can_request and audit.phase in services.PROGRESS_PHASES,
             "text_form": ReportTextForm(
                 initial={"executive_summary": selectors.report_text(audit).executive_summary}
             )
-            if can_request
+            if can_request and state["kind"] == RenderKind.REPORT  # the GEOSA report has no summary
             else None,
             "report_languages": settings.LANGUAGES,
             "exports": list(api.EXPORTS),
@@ -53,7 +54,7 @@ def report_page(request, pk):
 @require_POST
 def report_request(request, pk):
     audit = selectors.report_audit_get(request.user, pk)
-    kind = request.POST.get("kind", RenderKind.REPORT)
+    kind = request.POST.get("kind") or None
     try:
         services.report_request(
             actor=request.user, audit=audit, kind=kind, language=request.POST.get("language")

@@ -1,14 +1,12 @@
-"""The GEOSA report: self-ratings, the staff survey beside them, the adviser's statement, the roadmap.
+"""What the GEOSA report shows: self-ratings, the staff survey beside them, the adviser's statement,
+the roadmap, and the change since a baseline audit.
 
-Rendered here with WeasyPrint because `reports` sits above this app (reports -> selfassessment) and
-cannot be imported from it; `reports` can call `geosa_report_html` to put it behind its own renderer.
+The PDF is made by the reports app's background renderer (reports -> selfassessment), which adds the
+draft or final stamp; this module only gathers the content, so the same data always gives the same
+HTML and the renderer's data version stays meaningful.
 """
 
 from __future__ import annotations
-
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
 
 from audits.disclosure import footnote
 from audits.models import Audit
@@ -23,30 +21,20 @@ def report_context(audit: Audit) -> dict:
 
     ratings = selectors.ratings_of(audit)
     parameters = selectors.parameters(audit)
-    accepted = selectors.accepted_request(audit)
+    comparison = selectors.survey_comparison(audit, ratings)
+    baseline, changes = selectors.baseline_changes(audit, comparison)
     return {
         "audit": audit,
         "ratings": [
             (rating, parameters.level_title(rating.level) if parameters else str(rating.level))
             for rating in ratings
         ],
-        "comparison": selectors.survey_comparison(audit, ratings),
-        "adviser": accepted,
+        "comparison": comparison,
+        "baseline": baseline,
+        "changes": changes,
+        "adviser": selectors.accepted_request(audit),
         "plans": [plan for plan in roadmap(audit, with_findings=False) if plan.recommendations],
         "team": selectors.internal_team_of(audit),
         "k": audit.min_group_size,
         "footnote": footnote(audit.min_group_size),
-        "today": timezone.localdate(),
     }
-
-
-def geosa_report_html(audit: Audit, language: str | None = None) -> str:
-    with translation.override(language or audit.language):
-        return render_to_string(TEMPLATE, report_context(audit))
-
-
-def geosa_report_pdf(audit: Audit, language: str | None = None) -> bytes:
-    from weasyprint import HTML  # heavy import, needed only when a PDF is made
-
-    html = geosa_report_html(audit, language)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -287,6 +287,73 @@ def survey_comparison(audit: Audit, ratings: list[Rating] | None = None) -> list
     return compare(pd.DataFrame(rows, columns=COMPARISON_COLUMNS), k=audit.min_group_size)
 
 
+# Change since a baseline audit -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaselineChange:
+    """One key area then and now: the team's self-rated level and the staff's mean perception."""
+
+    code: str
+    name: str
+    level_then: int | None
+    level_now: int | None
+    staff_then: Cell | None
+    staff_now: Cell | None
+
+    @property
+    def level_change(self) -> int | None:
+        if self.level_then is None or self.level_now is None:
+            return None
+        return self.level_now - self.level_then
+
+    @property
+    def staff_change(self) -> float | None:
+        """Only between two shown means: a suppressed side gives no change (nothing to subtract)."""
+        if not (_shown(self.staff_then) and _shown(self.staff_now)):
+            return None
+        return round(self.staff_now.value - self.staff_then.value, 2)
+
+
+def _shown(figure: Cell | None) -> bool:
+    return figure is not None and not figure.suppressed and figure.value is not None
+
+
+def changes_since(now: list[AreaComparison], then: list[AreaComparison]) -> list[BaselineChange]:
+    """The current audit's key areas beside the same areas in the baseline (absent there: empty)."""
+    earlier = {item.code: item for item in then}
+    changes = []
+    for item in now:
+        before = earlier.get(item.code)
+        changes.append(
+            BaselineChange(
+                code=item.code,
+                name=item.name,
+                level_then=before.level if before else None,
+                level_now=item.level,
+                staff_then=before.staff if before else None,
+                staff_now=item.staff,
+            )
+        )
+    return changes
+
+
+def baseline_changes(
+    audit: Audit, comparison: list[AreaComparison]
+) -> tuple[Audit | None, list[BaselineChange]]:
+    """The audit's baseline (an earlier GEOSA or PGA of the organization) and the change per key area.
+
+    A PGA baseline has no self-ratings, so only the staff survey is compared; its figures passed the
+    disclosure rule in the survey analysis of each audit.
+    """
+    from audits.roadmap.selectors import baseline_of
+
+    earlier = baseline_of(audit)
+    if earlier is None:
+        return None, []
+    return earlier, changes_since(comparison, survey_comparison(earlier))
+
+
 # Action planning -----------------------------------------------------------------------------------
 
 

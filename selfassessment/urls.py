@@ -16,6 +16,4 @@ urlpatterns = [
     path("geosa/<int:pk>/ratings/<str:code>/comments/", views.comment_add, name="comment-add"),
     path("geosa/<int:pk>/comments/<int:comment_pk>/answer/", views.comment_answer, name="comment-answer"),
     path("geosa/<int:pk>/plan/adopt/", views.suggestion_adopt, name="adopt"),
-    path("geosa/<int:pk>/report/", views.report, name="report"),
-    path("geosa/<int:pk>/report.pdf", views.report_pdf, name="report-pdf"),
 ]

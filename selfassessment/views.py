@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,7 +30,6 @@ from selfassessment.forms import (
     TrainedForm,
 )
 from selfassessment.models import InternalTeamMember
-from selfassessment.report import geosa_report_html, geosa_report_pdf
 
 
 def wizard_url(audit, anchor: str = "") -> str:
@@ -283,17 +281,3 @@ def suggestion_adopt(request, pk):
             request, error if isinstance(error, DomainError) else DomainError(_("Choose an action."))
         )
     return redirect(wizard_url(audit, "plan"))
-
-
-@login_required
-def report(request, pk):
-    audit = selectors.geosa_get(request.user, pk)
-    return HttpResponse(geosa_report_html(audit))
-
-
-@login_required
-def report_pdf(request, pk):
-    audit = selectors.geosa_get(request.user, pk)
-    response = HttpResponse(geosa_report_pdf(audit), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="geosa-{audit.pk}.pdf"'
-    return response

@@ -31,7 +31,7 @@ def test_another_organizations_people_get_404(client, geosa):
     stranger = add_member(make_audit("geosa"), TeamRole.COORDINATOR).user
     client = _client(client, stranger)
     assert client.get(f"/geosa/{geosa.audit.pk}/").status_code == 404
-    assert client.get(f"/geosa/{geosa.audit.pk}/report/").status_code == 404
+    assert client.get(f"/audits/{geosa.audit.pk}/report/").status_code == 404
     assert client.post(f"/geosa/{geosa.audit.pk}/adviser/", {"adviser": "x"}).status_code == 404
     api = APIClient()
     api.force_authenticate(stranger)
@@ -93,21 +93,6 @@ def test_the_internal_team_cannot_review_through_the_api(geosa):
         f"/api/geosa/{geosa.audit.pk}/ratings/KA08/comments/", {"kind": "accept"}, format="json"
     )
     assert response.status_code == 403
-
-
-def test_the_report_renders_with_ratings_and_statement(client, geosa):
-    geosa.with_adviser().to("self_assessment")
-    geosa.rate_all()
-    geosa.to("technical_review")
-    services.adviser_statement_set(
-        actor=geosa.adviser, audit=geosa.refresh(), statement="A candid assessment."
-    )
-    page = _client(client, geosa.focal_point).get(f"/geosa/{geosa.audit.pk}/report/").content.decode()
-    assert "A candid assessment." in page
-    assert "level 4 (Established)" in page
-    pdf = client.get(f"/geosa/{geosa.audit.pk}/report.pdf")
-    assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF")
 
 
 def _wizard_queries(client, geosa) -> int:

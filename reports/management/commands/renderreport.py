@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language", choices=[code for code, _name in settings.LANGUAGES], help="Default: the audit's."
         )
-        parser.add_argument("--kind", choices=RenderKind.values, default=RenderKind.REPORT)
+        parser.add_argument("--kind", choices=RenderKind.values, help="Default: the audit's main report.")
         parser.add_argument("--final", action="store_true", help="Without the DRAFT mark (still not issued).")
         parser.add_argument("--html", help="Also write the final HTML to this file.")
 
