@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AdminSignInForm
 from accounts.models import User
 
 
@@ -10,3 +11,6 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Profile"), {"fields": ("gender",)}))
     list_display = ("username", "first_name", "last_name", "gender", "is_staff")
     list_filter = (*BaseUserAdmin.list_filter, "gender")
+
+
+admin.site.login_form = AdminSignInForm

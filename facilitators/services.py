@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from config.errors import Conflict, DomainError, Forbidden, validated
+from config.limits import size_text
 from facilitators import workflow
 from facilitators.guards import required_documents
 from facilitators.models import (
@@ -162,6 +164,12 @@ def portfolio_document_submit(
     today: date | None = None,
 ) -> PortfolioDocument:
     """Add (or replace) one portfolio document; it then waits for staff review."""
+    limit = settings.PORTFOLIO_MAX_UPLOAD_BYTES
+    if file is not None and file.size > limit:
+        raise DomainError(
+            _("The file %(name)s is %(size)s; the limit is %(limit)s.")
+            % {"name": file.name, "size": size_text(file.size), "limit": size_text(limit)}
+        )
     with transaction.atomic():
         certification_get(actor, certification_id)  # 404 for a certification one may not see
         certification = _locked(certification_id)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from config.errors import DomainError
 from config.pages import show_refusal
 from facilitators import documents, selectors, services, workflow
+from facilitators.api import CERTIFICATE_CODES
 from facilitators.forms import (
     ApplyForm,
     CandidateCreateForm,
@@ -533,6 +534,15 @@ def verify(request):
 
 def verify_code(request, code):
     result = selectors.certificate_verify(code)
+    if result is None and CERTIFICATE_CODES.refuse_unknown(request):
+        response = render(
+            request,
+            "facilitators/verify.html",
+            {"form": VerifyForm(initial={"code": code}), "throttled": CERTIFICATE_CODES.message()},
+            status=429,
+        )
+        response["Retry-After"] = str(CERTIFICATE_CODES.window)
+        return response
     return render(
         request,
         "facilitators/verify.html",

@@ -154,7 +154,7 @@ def test_drafts_resume_from_the_same_link(opened, client):
     assert re.search(r'value="3" checked', back)
 
 
-def test_the_api_submit_is_idempotent_and_throttled(opened, client):
+def test_the_api_submit_is_idempotent_and_a_valid_link_is_never_throttled(opened, client):
     (path,) = invite(opened, "a@example.org")
     token = path.split("/")[2]
     url = reverse("survey-respond-submit", args=[token])
@@ -166,9 +166,9 @@ def test_the_api_submit_is_idempotent_and_throttled(opened, client):
     assert Response.objects.count() == 1
     other = client.post(url, {**payload, "submission_id": "b" * 32}, content_type="application/json")
     assert other.status_code == 410
-    for _ in range(130):
+    for _ in range(130):  # one NAT address for a whole ministry: only guessing is throttled
         last = client.get(reverse("survey-respond", args=[token]))
-    assert last.status_code == 429
+    assert last.status_code == 410
 
 
 def test_unknown_and_closed_links_get_a_friendly_page(opened, client):
