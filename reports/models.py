@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reports.programme import Programme  # noqa: F401 (the portfolio's permission)
+
 
 class RenderKind(models.TextChoices):
     REPORT = "report", _("Roadmap report")
@@ -72,6 +74,13 @@ class ReportRender(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last heartbeat"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Renewed by the worker while rendering; an old one means the worker is gone."),
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     pdf = models.BinaryField(null=True, editable=False)
     sha256 = models.CharField(max_length=64, blank=True, editable=False)

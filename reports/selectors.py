@@ -4,9 +4,11 @@ The facilitation team and the people steering the audit read and render drafts; 
 steering role. The organization's coordinator reads the report once the drafts were shared with
 them or the audit reached reporting. Anyone else gets a 404.
 
-A render that was queued or started more than STALE_AFTER ago without finishing is shown as failed
-(its worker died or none is running) and may be retried: a full report renders in seconds, so ten
-minutes leaves a wide margin for a busy queue while no one waits on a dead render for long.
+A render still queued STALE_AFTER after it was requested is shown as failed (no worker is running)
+and may be retried: a full report renders in seconds, so ten minutes leaves a wide margin for a busy
+queue. A render being rendered holds a lease that its worker renews (reports.services); once the
+last heartbeat is older than REPORT_RENDER_LEASE_SECONDS the worker is gone, and the render is shown
+as failed even before a sweep marks it so.
 """
 
 from __future__ import annotations
@@ -86,12 +88,28 @@ def render_pdf(audit: Audit, pk) -> tuple[ReportRender, bytes]:
     return render, bytes(render.pdf)
 
 
-def is_stale(render: ReportRender, now: datetime.datetime | None = None) -> bool:
-    """Queued or rendering for longer than STALE_AFTER: its worker is gone or none is running."""
-    if render.status not in IN_FLIGHT:
+def render_lease() -> datetime.timedelta:
+    """How long a render may go without a heartbeat before its worker counts as gone."""
+    return datetime.timedelta(seconds=settings.REPORT_RENDER_LEASE_SECONDS)
+
+
+def is_abandoned(render: ReportRender, now: datetime.datetime | None = None) -> bool:
+    """Rendering, but the worker's last heartbeat is older than the lease: it stopped mid-render."""
+    if render.status != RenderStatus.RENDERING:
         return False
-    since = render.started_at or render.requested_at
-    return (now or timezone.now()) - since > STALE_AFTER
+    beat = render.heartbeat_at or render.started_at or render.requested_at
+    return (now or timezone.now()) - beat > render_lease()
+
+
+def is_stale(render: ReportRender, now: datetime.datetime | None = None) -> bool:
+    """Queued for longer than STALE_AFTER (no worker is running), or abandoned by its worker."""
+    if render.status == RenderStatus.QUEUED:
+        return (now or timezone.now()) - render.requested_at > STALE_AFTER
+    return is_abandoned(render, now)
+
+
+def abandoned_message() -> str:
+    return _("The worker stopped while rendering; retry.")
 
 
 def effective_status(render: ReportRender) -> str:
@@ -99,6 +117,8 @@ def effective_status(render: ReportRender) -> str:
 
 
 def effective_error(render: ReportRender) -> str:
+    if is_abandoned(render):
+        return abandoned_message()
     if is_stale(render):
         minutes = int(STALE_AFTER.total_seconds() // 60)
         return _(

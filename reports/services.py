@@ -5,18 +5,25 @@ worker never looks for a row that is not there yet. Running claims the row (queu
 a conditional update, records each stage, and ends it ready (with the PDF) or failed (with the
 error). A retry re-queues the same row as a new attempt; a late worker still holding an old attempt
 finds the attempt number changed and leaves the row alone.
+
+While rendering, the worker renews a heartbeat on the row (a thread beats during WeasyPrint's long
+layout). A worker killed mid-render stops beating: after the lease the render reads as failed, and
+renders_sweep (run by each worker before a render, and by `manage.py sweeprenders`) records it so.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -113,6 +120,7 @@ def render_retry(*, actor, render: ReportRender) -> ReportRender:
             error="",
             requested_at=timezone.now(),
             started_at=None,
+            heartbeat_at=None,
             finished_at=None,
         )
         render.refresh_from_db()
@@ -186,11 +194,64 @@ def report_text_update(*, actor, audit: Audit, executive_summary: str) -> Report
 # Running a render (the task's body)
 
 
+def renders_sweep() -> int:
+    """Record renders whose worker stopped beating (killed, machine lost) as failed, to be retried.
+
+    The update re-checks the heartbeat row by row, so a worker that beats meanwhile keeps its render.
+    """
+    now = timezone.now()
+    cutoff = now - selectors.render_lease()
+    abandoned = ReportRender.objects.filter(status=RenderStatus.RENDERING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    swept = abandoned.update(status=RenderStatus.FAILED, error=selectors.abandoned_message(), finished_at=now)
+    if swept:
+        logger.warning("Marked %d abandoned report render(s) as failed", swept)
+    return swept
+
+
+def heartbeat_interval() -> float:
+    """A few beats per lease, so one slow beat does not lose it."""
+    return max(0.1, min(5.0, settings.REPORT_RENDER_LEASE_SECONDS / 6))
+
+
+@contextmanager
+def _heartbeat(render_id: int, attempt: int) -> Iterator[None]:
+    """Renew the render's lease from a thread while the block runs.
+
+    The thread writes through its own connection, so it can only beat a committed claim: inside an
+    outer transaction (the immediate task backend in a request) the stages' progress beats instead.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(heartbeat_interval()):
+                try:
+                    _record(render_id, attempt, heartbeat_at=timezone.now())
+                except DatabaseError:
+                    logger.warning("Report render %s: heartbeat failed", render_id, exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"render-{render_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _claim(render_id: int, attempt: int) -> bool:
     """queued → rendering for this attempt only; False when another attempt or worker has it."""
+    now = timezone.now()
     return bool(
         ReportRender.objects.filter(pk=render_id, attempts=attempt, status=RenderStatus.QUEUED).update(
-            status=RenderStatus.RENDERING, started_at=timezone.now(), progress=5, stage="started"
+            status=RenderStatus.RENDERING, started_at=now, heartbeat_at=now, progress=5, stage="started"
         )
     )
 
@@ -201,6 +262,7 @@ def _record(render_id: int, attempt: int, **fields) -> None:
 
 def render_run(*, render_id: int, attempt: int) -> dict:
     """Run one attempt of a render: the PDF and, for a final render, the issued snapshot."""
+    renders_sweep()
     if not _claim(render_id, attempt):
         return {"render": render_id, "attempt": attempt, "skipped": True}
     render = (
@@ -210,14 +272,15 @@ def render_run(*, render_id: int, attempt: int) -> dict:
     started = time.perf_counter()
 
     def progress(percent: int, stage: str) -> None:
-        _record(render_id, attempt, progress=percent, stage=stage)
+        _record(render_id, attempt, progress=percent, stage=stage, heartbeat_at=timezone.now())
 
     try:
         version = _next_version(audit) if render.final else None
         stamp = rendering.Stamp(final=render.final, version=version, issued_on=timezone.localdate())
-        result = rendering.render(
-            audit, kind=render.kind, stamp=stamp, language=render.language, progress=progress
-        )
+        with _heartbeat(render_id, attempt):
+            result = rendering.render(
+                audit, kind=render.kind, stamp=stamp, language=render.language, progress=progress
+            )
         with transaction.atomic():
             done = ReportRender.objects.filter(pk=render_id, attempts=attempt, status=RenderStatus.RENDERING)
             updated = done.update(

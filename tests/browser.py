@@ -1,4 +1,6 @@
-"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server."""
+"""Browser fixtures for every test folder: Playwright drives Debian's Chromium against pytest-django's
+live server. One session-wide browser: Playwright's sync API allows one per thread (tests/conftest.py
+loads this module as a plugin)."""
 
 import os
 import shutil

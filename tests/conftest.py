@@ -3,6 +3,8 @@ from django.conf import settings
 
 from audits.library import load_library
 
+pytest_plugins = ["tests.browser"]
+
 LIBRARY_FOLDER = settings.METHODOLOGY_LIBRARY / "pga" / "2026.1"
 
 

@@ -52,7 +52,7 @@ def test_a_render_that_never_finishes_is_shown_as_failed_and_retried(complete, s
     render.refresh_from_db()
     assert selectors.effective_status(render) == RenderStatus.QUEUED
     old = timezone.now() - selectors.STALE_AFTER - datetime.timedelta(minutes=1)
-    ReportRender.objects.filter(pk=render.pk).update(status=RenderStatus.RENDERING, started_at=old)
+    ReportRender.objects.filter(pk=render.pk).update(requested_at=old)  # no worker ever picked it up
     render.refresh_from_db()
     assert selectors.effective_status(render) == RenderStatus.FAILED
     assert "did not finish within 10 minutes" in selectors.effective_error(render)
