@@ -2,7 +2,7 @@
 
 Every figure about people is serialized from a disclosure Cell: a hidden one is
 {"value": null, "suppressed": true}. Respondent endpoints need no account: the token is the key,
-and they are throttled.
+and guessing tokens is throttled (config.throttle).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from audits.disclosure import Cell, footnote
@@ -26,15 +26,13 @@ from audits.surveys.models import Instrument, InvitationMode, QuestionType
 from audits.surveys.xlsform import XLSFormError, export_xlsform, read_xlsform
 from config.errors import DomainError
 from config.i18n import translated
+from config.throttle import TokenLookupThrottle
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class RespondentThrottle(AnonRateThrottle):
-    """Respondent links are public: a burst of requests from one address is slowed down."""
-
-    scope = "survey_respondent"
-    rate = "120/minute"
+# Respondent links are public: guessing them is slowed down; a valid link is never throttled.
+SURVEY_LINKS = TokenLookupThrottle("survey-link")
 
 
 def cell(value: Cell | None) -> dict | None:
@@ -545,14 +543,19 @@ class ExportView(APIView):
 
 
 class RespondentAPIView(APIView):
+    """No account, no session, JSON only: the respondent's hot path carries nothing it does not use."""
+
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [RespondentThrottle]
+    throttle_classes: list = []
     parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
 
     def link(self, token: str) -> links.RespondentLink:
         link = links.resolve(token)
         if link.state == links.LinkState.UNKNOWN:
+            if SURVEY_LINKS.refuse_unknown(self.request):
+                raise SURVEY_LINKS.api_error()
             raise LinkRefused(_("This link is not known."), status=404)
         return link
 
@@ -581,7 +584,7 @@ class RespondView(RespondentAPIView):
     def get(self, request, token: str):
         link = self.link(token)
         _refuse_unusable(link)
-        document = instrument_document(selectors.instrument_with_content(link.survey.instrument_id))
+        document = selectors.frozen_questionnaire(link.survey).document
         return Response({"closes_at": link.survey.closes_at, "questionnaire": document})
 
 

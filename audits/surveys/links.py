@@ -16,6 +16,7 @@ from audits.surveys.models import Invitation, Survey, SurveyStatus
 
 INVITATION_SALT = "audits.surveys.invitation"
 DRAFT_COOKIE = "pga_survey_key"
+SUBMISSION_COOKIE = "pga_survey_submission"
 
 
 def digest(value: str) -> str:
@@ -32,6 +33,12 @@ def new_shared_token() -> str:
 
 def new_browser_key() -> str:
     return secrets.token_urlsafe(24)
+
+
+def submission_id(seed: str, token: str) -> str:
+    """The form's submission id: the same for a browser and link until the browser's seed is renewed
+    (after an acknowledged submit); the seed never reaches the database, so the id joins nothing."""
+    return digest(f"submission-id:{seed}:{token}")[:32]
 
 
 def invitation_token(nonce: str) -> str:
@@ -66,20 +73,40 @@ class RespondentLink:
         return digest(f"{self.token}:{browser_key}") if browser_key else ""
 
 
+# What a respondent's request reads of its survey: enough to route it, nothing of the questionnaire.
+SURVEY_FIELDS = ("id", "audit_id", "instrument_id", "status", "mode", "closes_at", "opened_at")
+INVITATION_TOKEN_LENGTH = 40
+HEX_DIGITS = frozenset("0123456789abcdef")
+
+
+def is_invitation_format(token: str) -> bool:
+    """Single-use tokens are 40 hex digits (invitation_token); shared tokens are 24 URL-safe characters."""
+    return len(token) == INVITATION_TOKEN_LENGTH and HEX_DIGITS.issuperset(token)
+
+
+def _invitation(token: str) -> Invitation | None:
+    fields = ("id", "token_hash", "used_at", "survey_id", *(f"survey__{name}" for name in SURVEY_FIELDS))
+    invitations = Invitation.objects.select_related("survey").only(*fields).order_by()
+    return next(iter(invitations.filter(token_hash=digest(token))[:1]), None)
+
+
+def _shared_survey(token: str) -> Survey | None:
+    surveys = Survey.objects.only(*SURVEY_FIELDS).order_by()
+    return next(iter(surveys.filter(shared_token=token, mode="shared")[:1]), None)
+
+
 def resolve(token: str) -> RespondentLink:
-    """The link a respondent followed (two queries at most)."""
+    """The link a respondent followed, in one narrow query (a second only for an unknown token).
+
+    The token's format says which table to look in; an invitation-shaped token that is no invitation
+    is still looked up as a shared one, so a shared token of any shape keeps working.
+    """
     if not token or len(token) > 100:
         return RespondentLink(token, LinkState.UNKNOWN)
-    invitation = (
-        Invitation.objects.select_related("survey__audit", "survey__instrument")
-        .filter(token_hash=digest(token))
-        .first()
-    )
-    survey = invitation.survey if invitation else None
+    invitation = _invitation(token) if is_invitation_format(token) else None
+    survey = invitation.survey if invitation else _shared_survey(token)
     if survey is None:
-        survey = Survey.objects.select_related("audit", "instrument").filter(shared_token=token).first()
-        if survey is None or survey.mode != "shared":
-            return RespondentLink(token, LinkState.UNKNOWN)
+        return RespondentLink(token, LinkState.UNKNOWN)
     if survey.status == SurveyStatus.DRAFT:
         return RespondentLink(token, LinkState.NOT_OPEN, survey, invitation)
     if not survey.accepting:

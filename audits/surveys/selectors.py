@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import QuerySet, TextField
+from django.db.models import Count, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,7 @@ from audits.disclosure import breakdown_allowed, is_small, marker
 from audits.models import FACILITATION_ROLES, Audit, MethodologyVersion
 from audits.selectors import audit_get, can_steer, user_roles
 from audits.surveys import analysis
-from audits.surveys.instruments import ordered_questions, with_content
+from audits.surveys.instruments import instrument_document, ordered_questions, with_content
 from audits.surveys.models import (
     PROFILE_FIELDS,
     Instrument,
@@ -23,6 +24,7 @@ from audits.surveys.models import (
     QuestionType,
     Response,
     Survey,
+    SurveyStatus,
 )
 from config.errors import Forbidden
 from config.i18n import translated
@@ -84,6 +86,39 @@ def library_instruments_any() -> QuerySet[Instrument]:
 
 def instrument_with_content(instrument_id: int) -> Instrument:
     return with_content(Instrument.objects.all()).get(pk=instrument_id)
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """A survey's questionnaire as respondents meet it; shared between requests, so never mutated."""
+
+    instrument: Instrument  # its sections and their questions are prefetched, in order
+    questions: dict[str, Question]  # by code, in page order
+    document: dict  # instrument_document(): every language, for the respondent API
+
+    @classmethod
+    def read(cls, instrument_id: int) -> Questionnaire:
+        instrument = instrument_with_content(instrument_id)
+        questions = {question.code: question for question in ordered_questions(instrument)}
+        return cls(instrument=instrument, questions=questions, document=instrument_document(instrument))
+
+
+@functools.lru_cache(maxsize=64)
+def _frozen(instrument_id: int, opened_at) -> Questionnaire:
+    return Questionnaire.read(instrument_id)
+
+
+def frozen_questionnaire(survey: Survey) -> Questionnaire:
+    """The questionnaire, read once per process and opening of the survey (three queries saved on
+    every respondent request).
+
+    Once a survey has opened its questionnaire cannot change (services._editable_survey and
+    _replace_instrument refuse, the admin is read-only), so the instrument and the opening time key
+    the copy; a survey not opened yet is read afresh each time.
+    """
+    if survey.opened_at is None or survey.status == SurveyStatus.DRAFT:
+        return Questionnaire.read(survey.instrument_id)
+    return _frozen(survey.instrument_id, survey.opened_at)
 
 
 def choices_of(field: dict | None) -> list[tuple[str, str]]:
@@ -169,9 +204,15 @@ def response_count(survey: Survey) -> int:
 
 
 def respondents_shown(survey: Survey) -> int | None:
-    """The number of responses if it may be shown (k or more), else None."""
-    count = response_count(survey)
-    return count if breakdown_allowed(count, survey.audit.min_group_size) else None
+    """The number of responses if it may be shown (k or more), else None (one query, on the first
+    page every respondent opens)."""
+    count, k = (
+        Survey.objects.filter(pk=survey.pk)
+        .annotate(count=Count("responses"))
+        .values_list("count", "audit__min_group_size")
+        .get()
+    )
+    return count if breakdown_allowed(count, k) else None
 
 
 @dataclass(frozen=True)

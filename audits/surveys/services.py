@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django_fsm import TransitionNotAllowed
 from audits import workflow
 from audits.models import Audit
 from audits.selectors import can_steer
-from audits.surveys import links
+from audits.surveys import links, selectors
 from audits.surveys.instruments import (
     choices_problems,
     create_instrument,
@@ -303,7 +303,10 @@ def survey_open(*, actor, audit: Audit, closes_on: datetime.date, mode: str) -> 
 
 
 def survey_close(*, actor, audit: Audit) -> Survey:
-    """Close the survey: links stop working, drafts are deleted and invitees' e-mails erased."""
+    """Close the survey: links stop working, drafts are deleted and invitees' e-mails erased.
+
+    Its key-area scores are then stored in the background, as its answers no longer change.
+    """
     with transaction.atomic():
         require_steering(actor, audit)
         survey = _locked_survey(audit)
@@ -314,6 +317,9 @@ def survey_close(*, actor, audit: Audit) -> Survey:
         survey.save()
         Draft.objects.filter(survey=survey).delete()
         Invitation.objects.filter(survey=survey).update(email="")
+        from audits.surveys.tasks import store_key_area_scores
+
+        transaction.on_commit(lambda: store_key_area_scores.enqueue(survey.pk))
     return survey
 
 
@@ -425,7 +431,8 @@ def reminders_send(*, actor, audit: Audit, base_url: str) -> int:
 
 def clean_answers(survey: Survey, answers: dict, profile: dict) -> tuple[dict, dict, list[str]]:
     """Keep valid answers only; return (answers, profile, questions that are required but empty)."""
-    questions = {q.code: q for q in survey.instrument.questions.all()}
+    questionnaire = selectors.frozen_questionnaire(survey)
+    questions = questionnaire.questions
     kept: dict = {}
     for code, value in (answers or {}).items():
         question = questions.get(code)
@@ -441,7 +448,7 @@ def clean_answers(survey: Survey, answers: dict, profile: dict) -> tuple[dict, d
         elif isinstance(value, str) and value in codes:
             kept[code] = value
     kept = {code: value for code, value in kept.items() if value not in ("", [])}
-    fields = {field["code"]: field for field in survey.instrument.profile_fields}
+    fields = {field["code"]: field for field in questionnaire.instrument.profile_fields}
     kept_profile = {
         name: value
         for name, value in (profile or {}).items()
@@ -457,12 +464,17 @@ def draft_save(*, link: links.RespondentLink, key: str, answers: dict, profile: 
         raise Conflict(_("This link no longer accepts answers."))
     survey = link.survey
     kept, kept_profile, _missing = clean_answers(survey, answers, profile)
+    section = max(0, min(section, 1000))
     with transaction.atomic():
-        draft, _created = Draft.objects.select_for_update().get_or_create(survey=survey, key_hash=key)
-        draft.answers = {**{c: v for c, v in draft.answers.items() if c not in answers}, **kept}
-        draft.profile = {**{c: v for c, v in draft.profile.items() if c not in profile}, **kept_profile}
-        draft.section = max(0, min(section, 1000))
-        draft.save()
+        first = {"answers": kept, "profile": kept_profile, "section": section}
+        draft, created = Draft.objects.select_for_update().get_or_create(
+            survey=survey, key_hash=key, defaults=first
+        )
+        if not created:
+            draft.answers = {**{c: v for c, v in draft.answers.items() if c not in answers}, **kept}
+            draft.profile = {**{c: v for c, v in draft.profile.items() if c not in profile}, **kept_profile}
+            draft.section = section
+            draft.save(update_fields=["answers", "profile", "section", "updated_at"])
     return draft
 
 
@@ -478,45 +490,62 @@ def submission_stored(submission_id: str) -> bool:
     )
 
 
+def _accepting_under_lock(survey_id: int) -> bool:
+    """The survey's state, re-read under a shared lock of its row until the submit commits.
+
+    On PostgreSQL the lock is FOR SHARE: submits hold it side by side instead of queueing behind each
+    other's commit, while a close (FOR UPDATE, in _locked_survey) waits for the submits in flight, and
+    a submit that comes after a close has locked the row waits for it and then reads it closed. On
+    SQLite the IMMEDIATE transaction already holds the database's single write lock.
+    """
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    table = connection.ops.quote_name(Survey._meta.db_table)
+    sql = f"SELECT id, status, closes_at FROM {table} WHERE id = %s{lock}"
+    survey = next(iter(Survey.objects.raw(sql, [survey_id])), None)
+    return survey is not None and survey.accepting
+
+
 def response_submit(
     *, link: links.RespondentLink, key: str, submission_id: str, answers: dict, profile: dict
 ) -> bool:
     """Store the response once: True when stored now, False when this submission was already stored.
 
     The response gets a random id and no timestamp; the invitation only learns that it was used, and
-    the draft is deleted, so nothing joins the response back to the link.
+    the draft is deleted, so nothing joins the response back to the link. A retry is recognised by the
+    unique submission key (or, when something now refuses it, by looking for it), so a first submit
+    costs no look-up.
     """
     submission_id = (submission_id or "").strip()
     if not 16 <= len(submission_id) <= 100:
         raise DomainError(_("The form was incomplete; reload the page and submit again."))
-    submission_key = _submission_key(submission_id)
-    if submission_stored(submission_id):
-        return False
+    try:
+        _store_response(link, key, _submission_key(submission_id), answers, profile)
+    except (DomainError, IntegrityError):
+        if submission_stored(submission_id):  # the link used, the draft gone or the survey closed since
+            return False
+        raise
+    return True
+
+
+def _store_response(link: links.RespondentLink, key: str, submission_key: str, answers: dict, profile: dict):
     if not link.usable:
         raise Conflict(_("This link no longer accepts answers."))
     survey = link.survey
     kept, kept_profile, missing = clean_answers(survey, answers, profile)
     if missing:
         raise DomainError(_("Please answer the required questions."), details=missing)
-    try:
-        with transaction.atomic():
-            Survey.objects.select_for_update().get(pk=survey.pk)
-            if link.invitation is not None:
-                invitation = Invitation.objects.select_for_update().get(pk=link.invitation.pk)
-                if invitation.used_at is not None:
-                    raise Conflict(_("This link has already been used to answer."))
-                invitation.used_at = timezone.now()
-                invitation.save(update_fields=["used_at"])
-            Response.objects.create(
-                survey=survey,
-                submission_key=submission_key,
-                answers=kept,
-                **{name: kept_profile.get(name, "") for name in PROFILE_FIELDS},
-            )
-            if key:
-                Draft.objects.filter(survey=survey, key_hash=key).delete()
-    except IntegrityError:
-        if Response.objects.filter(submission_key=submission_key).exists():
-            return False
-        raise
-    return True
+    with transaction.atomic():
+        if not _accepting_under_lock(survey.pk):
+            raise Conflict(_("The survey is closed; it no longer accepts answers."))
+        if link.invitation is not None:
+            unused = Invitation.objects.filter(pk=link.invitation.pk, used_at__isnull=True)
+            if not unused.update(used_at=timezone.now()):
+                raise Conflict(_("This link has already been used to answer."))
+        Response.objects.create(
+            survey=survey,
+            submission_key=submission_key,
+            answers=kept,
+            **{name: kept_profile.get(name, "") for name in PROFILE_FIELDS},
+        )
+        if key:
+            Draft.objects.filter(survey=survey, key_hash=key).delete()

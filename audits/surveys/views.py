@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from audits.disclosure import footnote
 from audits.surveys import charts, exports, links, selectors, services
-from audits.surveys.api import RespondentThrottle, import_document, xlsx_response
+from audits.surveys.api import SURVEY_LINKS, import_document, xlsx_response
 from audits.surveys.forms import (
     ImportForm,
     InvitationsForm,
@@ -446,11 +445,16 @@ def export(request, audit_pk, kind):
 # Respondents -------------------------------------------------------------------------------------
 
 
-def _throttled(request) -> bool:
-    return not RespondentThrottle().allow_request(request, None)
-
-
 def _refusal(request, link: links.RespondentLink):
+    if link.state == links.LinkState.UNKNOWN and SURVEY_LINKS.refuse_unknown(request):
+        response = render(
+            request,
+            "surveys/respond_closed.html",
+            {"state": "throttled", "minutes": SURVEY_LINKS.retry_minutes()},
+            status=429,
+        )
+        response["Retry-After"] = str(SURVEY_LINKS.window)
+        return response
     status = {links.LinkState.UNKNOWN: 404, links.LinkState.NOT_OPEN: 403}.get(link.state, 410)
     return render(request, "surveys/respond_closed.html", {"link": link, "state": link.state}, status=status)
 
@@ -481,36 +485,49 @@ def _browser_key(request) -> str:
     return request.COOKIES.get(links.DRAFT_COOKIE, "")
 
 
+def _submission_seed(request) -> str:
+    seed = request.COOKIES.get(links.SUBMISSION_COOKIE, "")
+    return seed if 16 <= len(seed) <= 64 else ""
+
+
+def _page_index(value, default: int, count: int) -> int:
+    try:
+        index = int(value if value is not None else default)
+    except ValueError:
+        index = 0
+    return max(0, min(index, count - 1))
+
+
+def _done(token: str, created: bool):
+    """The thank-you page; the browser's submission seed is renewed for whoever answers next."""
+    response = redirect(f"{reverse('surveys:respond-done', args=[token])}?stored={int(created)}")
+    response.delete_cookie(links.SUBMISSION_COOKIE, samesite="Lax")
+    return response
+
+
 def respond(request, token):
     """One page of the questionnaire; Next and Back save a draft, the last page submits."""
-    if request.method == "POST" and _throttled(request):
-        return render(request, "surveys/respond_closed.html", {"state": "throttled"}, status=429)
     link = links.resolve(token)
     if not link.usable:
         if request.method == "POST" and services.submission_stored(request.POST.get("submission_id", "")):
-            return redirect(f"{reverse('surveys:respond-done', args=[token])}?stored=0")
+            return _done(token, False)
         return _refusal(request, link)
     survey = link.survey
-    instrument = selectors.instrument_with_content(survey.instrument_id)
+    instrument = selectors.frozen_questionnaire(survey).instrument
     pages = _pages(instrument)
     browser_key = _browser_key(request) or (links.new_browser_key() if link.invitation is None else "")
     key = link.draft_key(browser_key)
-    draft = survey.drafts.filter(key_hash=key).first()
+    seed = _submission_seed(request) or links.new_browser_key()
+    action = request.POST.get("action", "next") if request.method == "POST" else None
+    # Next and Back only add to the draft (services.draft_save reads it under lock): no read here.
+    draft = survey.drafts.filter(key_hash=key).first() if action in (None, "submit") else None
     answers = dict(draft.answers) if draft else {}
     profile = dict(draft.profile) if draft else {}
     error = None
-    try:
-        index = int(request.GET.get("page", draft.section if draft else 0))
-    except ValueError:
-        index = 0
-    index = max(0, min(index, len(pages) - 1))
-    if request.method == "POST":
-        try:
-            index = max(0, min(int(request.POST.get("page", index)), len(pages) - 1))
-        except ValueError:
-            index = 0
+    index = _page_index(request.GET.get("page"), draft.section if draft else 0, len(pages))
+    if action is not None:
+        index = _page_index(request.POST.get("page"), index, len(pages))
         posted_answers, posted_profile = _posted_answers(request, pages[index], instrument.profile_fields)
-        action = request.POST.get("action", "next")
         try:
             if action == "submit":
                 created = services.response_submit(
@@ -520,7 +537,7 @@ def respond(request, token):
                     answers={**answers, **posted_answers},
                     profile={**profile, **posted_profile},
                 )
-                return redirect(f"{reverse('surveys:respond-done', args=[token])}?stored={int(created)}")
+                return _done(token, created)
             target = index - 1 if action == "back" else index + 1
             target = max(0, min(target, len(pages) - 1))
             services.draft_save(
@@ -530,11 +547,14 @@ def respond(request, token):
             if link.invitation is not None and links.resolve(token).state == links.LinkState.USED:
                 return _refusal(request, links.resolve(token))
             error = error_
+            if action != "submit":
+                draft = survey.drafts.filter(key_hash=key).first()
+                answers, profile = (dict(draft.answers), dict(draft.profile)) if draft else ({}, {})
             answers.update(posted_answers)
             profile.update(posted_profile)
         else:
             response = redirect(f"{reverse('surveys:respond', args=[token])}?page={target}")
-            _remember(response, link, browser_key)
+            _remember(response, link, browser_key, seed)
             return response
     page = pages[index]
     context = {
@@ -551,7 +571,7 @@ def respond(request, token):
         "answers": answers,
         "profile": profile,
         "profile_fields": instrument.profile_fields,
-        "submission_id": uuid.uuid4().hex,
+        "submission_id": links.submission_id(seed, token),
         "error": error,
         "respondents": selectors.respondents_shown(survey) if index == 0 else None,
         "fields": _page_fields(page, answers, profile, instrument.profile_fields),
@@ -561,7 +581,7 @@ def respond(request, token):
         "description": translated(instrument.description),
     }
     response = render(request, "surveys/respond.html", context, status=400 if error else 200)
-    _remember(response, link, browser_key)
+    _remember(response, link, browser_key, seed)
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "same-origin"  # the token never leaves in a Referer
     return response
@@ -606,21 +626,22 @@ def _page_fields(page: dict, answers: dict, profile: dict, profile_fields: list[
     return fields
 
 
-def _remember(response, link: links.RespondentLink, browser_key: str) -> None:
+def _remember(response, link: links.RespondentLink, browser_key: str, seed: str) -> None:
     """A shared link's drafts follow the browser: a random key in a cookie (not a tracker: it never
-    reaches the stored response)."""
+    reaches the stored response). The submission seed keeps the form's submission id the same until a
+    submit is acknowledged, so answers sent again after a lost reply are recognised, not stored twice."""
+    age = 60 * 60 * 24 * 60
     if link.invitation is None and browser_key:
-        response.set_cookie(
-            links.DRAFT_COOKIE, browser_key, max_age=60 * 60 * 24 * 60, httponly=True, samesite="Lax"
-        )
+        response.set_cookie(links.DRAFT_COOKIE, browser_key, max_age=age, httponly=True, samesite="Lax")
+    response.set_cookie(links.SUBMISSION_COOKIE, seed, max_age=age, httponly=True, samesite="Lax")
 
 
 @require_POST
 def respond_draft(request, token):
     """Autosave from the page's script: JSON {"answers", "profile", "section"}."""
-    if _throttled(request):
-        return JsonResponse({"detail": _("Too many requests; wait a minute.")}, status=429)
     link = links.resolve(token)
+    if link.state == links.LinkState.UNKNOWN and SURVEY_LINKS.refuse_unknown(request):
+        return JsonResponse({"detail": SURVEY_LINKS.message()}, status=429)
     if not link.usable:
         return JsonResponse({"detail": _("This link no longer accepts answers.")}, status=410)
     try:
