@@ -80,7 +80,8 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "country", "sector", "created_at")
+    list_display = ("name", "country", "region", "sector", "created_at")
+    list_filter = ("region",)
     search_fields = ("name",)
     inlines = [UnitInline]
 

@@ -64,7 +64,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "country", "sector", "units", "unit_names"]
+        fields = ["id", "name", "country", "region", "sector", "units", "unit_names"]
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -281,6 +281,7 @@ class OrganizationViewSet(
             actor=self.request.user,
             name=data["name"],
             country=data.get("country", ""),
+            region=data.get("region", ""),
             sector=data.get("sector", ""),
             units=data.get("unit_names", []),
         )

@@ -373,20 +373,91 @@ def suppress_group_stats(
     When exactly one group is hidden and the overall statistic is shown (or can be worked out),
     the hidden group could be solved from the others: the smallest other group is hidden too, or
     the overall value when there is no other group. overall_n defaults to the groups' total.
+    One breakdown of `suppress_group_stats_table`, so both apply the same rule.
+    """
+    table = suppress_group_stats_table(
+        pd.DataFrame([stats.to_numpy(dtype=object)], columns=stats.index),
+        pd.DataFrame([counts.to_numpy()], columns=counts.index),
+        k,
+        overall=pd.Series([overall], dtype=object),
+        overall_shown=overall_shown,
+        overall_n=None if overall_n is None else pd.Series([overall_n]),
+    )
+    return table.row(0)
+
+
+@dataclass(frozen=True)
+class GroupStatsTable:
+    """Many breakdowns of a statistic by group (a row each, a column per group), suppressed."""
+
+    stats: pd.DataFrame
+    sizes: pd.DataFrame
+    hidden: pd.DataFrame
+    overall: pd.Series
+    overall_n: pd.Series
+    overall_hidden: pd.Series
+    k: int
+
+    def row(self, label: Hashable) -> GroupStats:
+        """One breakdown as Cells."""
+        return self.rows([label])[label]
+
+    def rows(self, labels: Iterable[Hashable] | None = None) -> dict[Hashable, GroupStats]:
+        """The breakdowns (all, or those labelled) as Cells, read from arrays rather than cell by cell."""
+        position = {label: i for i, label in enumerate(self.stats.index)}
+        values, sizes = self.stats.to_numpy(dtype=object), self.sizes.to_numpy()
+        hidden, groups = self.hidden.to_numpy(), list(self.stats.columns)
+        overall, overall_n = self.overall.to_numpy(dtype=object), self.overall_n.to_numpy()
+        overall_hidden = self.overall_hidden.to_numpy()
+        result = {}
+        for label in self.stats.index if labels is None else labels:
+            i = position[label]
+            result[label] = GroupStats(
+                groups={
+                    group: Cell(values[i, j], sizes[i, j], bool(hidden[i, j]), self.k)
+                    for j, group in enumerate(groups)
+                },
+                overall=Cell(overall[i], overall_n[i], bool(overall_hidden[i]), self.k),
+            )
+        return result
+
+
+def suppress_group_stats_table(
+    stats: pd.DataFrame,
+    counts: pd.DataFrame,
+    k: int,
+    *,
+    overall: pd.Series | None = None,
+    overall_shown: bool = True,
+    overall_n: pd.Series | None = None,
+) -> GroupStatsTable:
+    """`suppress_group_stats` for many independent breakdowns at once, with array operations.
+
+    Each row of stats is one breakdown (a region's mean score of one key area by gender); counts
+    holds its people per group (aligned on stats' labels, missing as 0); overall and overall_n are
+    by row, as in suppress_group_stats, and overall_n defaults to each row's total.
     """
     validate_min_group_size(k)
-    sizes = counts.reindex(stats.index, fill_value=0).astype("int64")
-    hidden = {group for group, n in sizes.items() if is_small(int(n), k)}
-    total = int(sizes.sum()) if overall_n is None else overall_n
-    overall_hidden = is_small(total, k)
-    if overall_shown and not overall_hidden and len(hidden) == 1:
-        others = [(int(n), i, g) for i, (g, n) in enumerate(sizes.items()) if n > 0 and g not in hidden]
-        if others:
-            hidden.add(min(others)[2])
-        else:
-            overall_hidden = True
-    groups = {
-        group: Cell(value=stats[group], n=int(sizes[group]), suppressed=group in hidden, k=k)
-        for group in stats.index
-    }
-    return GroupStats(groups=groups, overall=Cell(overall, total, overall_hidden, k))
+    sizes = counts.reindex(index=stats.index, columns=stats.columns, fill_value=0).astype("int64")
+    n = sizes.to_numpy()
+    hidden = (n > 0) & (n < k)
+    total = n.sum(axis=1) if overall_n is None else overall_n.reindex(stats.index).to_numpy(dtype="int64")
+    overall_hidden = (total > 0) & (total < k)
+    lone = overall_shown & ~overall_hidden & (hidden.sum(axis=1) == 1)
+    others = (n > 0) & ~hidden
+    has_other = others.any(axis=1)
+    if n.size:
+        # the smallest other group, the first one on a tie
+        partner = np.where(others, n, np.iinfo("int64").max).argmin(axis=1)
+        solvable = np.flatnonzero(lone & has_other)
+        hidden[solvable, partner[solvable]] = True
+    overall_hidden |= lone & ~has_other
+    return GroupStatsTable(
+        stats=stats,
+        sizes=sizes,
+        hidden=pd.DataFrame(hidden, index=stats.index, columns=stats.columns),
+        overall=pd.Series(None if overall is None else overall, index=stats.index, dtype=object),
+        overall_n=pd.Series(total, index=stats.index),
+        overall_hidden=pd.Series(overall_hidden, index=stats.index),
+        k=k,
+    )

@@ -90,6 +90,12 @@ class AuditDetailsForm(forms.Form):
 class OrganizationForm(forms.Form):
     name = forms.CharField(max_length=200, label=_("Name"))
     country = forms.CharField(max_length=100, required=False, label=_("Country"))
+    region = forms.CharField(
+        max_length=100,
+        required=False,
+        label=_("Region"),
+        help_text=_("The region the organization belongs to, for programme dashboards."),
+    )
     sector = forms.CharField(max_length=100, required=False, label=_("Sector"))
     units = forms.CharField(
         required=False,

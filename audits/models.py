@@ -147,6 +147,7 @@ class Phase(models.Model):
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True, db_index=True)
     sector = models.CharField(_("sector"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

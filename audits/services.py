@@ -53,12 +53,20 @@ def _require_scope_editable(audit: Audit) -> None:
 
 
 def organization_create(
-    *, actor, name: str, country: str = "", sector: str = "", units: list[str] | None = None
+    *,
+    actor,
+    name: str,
+    country: str = "",
+    region: str = "",
+    sector: str = "",
+    units: list[str] | None = None,
 ) -> Organization:
     if not (actor.is_staff or actor.has_perm("audits.add_organization")):
         raise Forbidden(_("Only staff administrators and facilitators can register organizations."))
     with transaction.atomic():
-        organization = validated(Organization(name=name.strip(), country=country, sector=sector))
+        organization = validated(
+            Organization(name=name.strip(), country=country, region=region.strip(), sector=sector)
+        )
         organization.save()
         for unit_name in units or []:
             unit_create(actor=actor, organization=organization, name=unit_name)

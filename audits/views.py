@@ -197,6 +197,7 @@ def organization_create(request):
                 actor=request.user,
                 name=data["name"],
                 country=data["country"],
+                region=data["region"],
                 sector=data["sector"],
                 units=data["units"],
             )

@@ -1,9 +1,12 @@
 from django.urls import path, re_path
 
-from reports import api
+from reports import api, portfolio_api
 
 app_name = "reports-api"
 urlpatterns = [
+    path("portfolio/phases/", portfolio_api.PhaseCountsView.as_view(), name="portfolio-phases"),
+    path("portfolio/regions/", portfolio_api.RegionScoresView.as_view(), name="portfolio-regions"),
+    path("portfolio/certifications/", portfolio_api.ExpiringView.as_view(), name="portfolio-expiring"),
     path("audits/<int:audit_pk>/report/", api.ReportStateView.as_view(), name="state"),
     path("audits/<int:audit_pk>/report/renders/", api.RenderListView.as_view(), name="renders"),
     path(

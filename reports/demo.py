@@ -5,7 +5,7 @@ a workshop, the staff survey, the staff file), findings, recommendations, the co
 the roadmap, the issued report, then a few months of follow-up. Dates of the history are set in the
 past afterwards, so the report reads like a real one. `loaddemo` calls `load_demo(users)` after the
 audits and facilitators demos (the preparation guard wants a certified lead); loading twice changes
-nothing.
+nothing. A programme manager (`programme`) reads the portfolio dashboards across every audit.
 """
 
 from __future__ import annotations
@@ -14,31 +14,36 @@ import datetime
 import random
 import uuid
 
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Gender, User
 from audits import services as audit_services
 from audits import workflow
-from audits.demo import ORGANIZATION
+from audits.demo import DEMO_PASSWORD, ORGANIZATION
 from audits.evidence import services as evidence
 from audits.evidence.models import EvidenceKind
 from audits.models import Audit, Organization, PhaseTransition, TeamMember, TeamRole
 from audits.roadmap import services as roadmap
 from audits.roadmap.models import Action, ActionStatus, ActionTemplate, Priority
-from audits.surveys import links
+from audits.surveys import links, scores
 from audits.surveys import services as surveys
 from audits.surveys.instruments import ordered_questions
 from audits.surveys.models import QuestionType
 from audits.surveys.selectors import instrument_with_content, library_instruments
 from reports import services as reports
 from reports.models import ReportRender
+from reports.programme import PROGRAMME_MANAGERS_GROUP
 
 TITLE = "Selective PGA of Human Resources (completed)"
 UNIT = "Human Resources"
 KEY_AREAS = ["KA04", "KA08", "KA09"]
 START, END = datetime.date(2026, 3, 2), datetime.date(2026, 4, 30)
 SEED = 2026
+PROGRAMME_MANAGER = "programme"
+ROLES = {PROGRAMME_MANAGER: "Programme manager: the portfolio dashboards across every audit"}
 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -47,11 +52,39 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 def load_demo(users: dict) -> None:
     """users: the audits demo's accounts ("lead", "cofacilitator", "expert", "coordinator", "admin")."""
+    programme_manager()
     organization = Organization.objects.filter(name=ORGANIZATION).first()
-    if organization is None or Audit.objects.filter(organization=organization, title=TITLE).exists():
+    if organization is None:
         return
     with transaction.atomic():
-        _completed_audit(organization, users)
+        if not Audit.objects.filter(organization=organization, title=TITLE).exists():
+            _completed_audit(organization, users)
+        # Closing the survey queued its scoring for the worker; store it now so the portfolio shows it
+        # without one (and for a demo loaded before surveys kept scores).
+        unscored = scores.final_surveys().filter(~scores.scored(), audit__organization=organization)
+        scores.survey_scores_store(survey_ids=unscored.values_list("pk", flat=True))
+
+
+def programme_manager() -> User:
+    """The ministry's programme manager: no role on any audit, the portfolio through the group."""
+    user, created = User.objects.get_or_create(
+        username=PROGRAMME_MANAGER,
+        defaults={
+            "first_name": "Priya",
+            "last_name": "Sharma",
+            "gender": Gender.WOMAN,
+            "email": f"{PROGRAMME_MANAGER}@demo.pga.invalid",
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    group, _created = Group.objects.get_or_create(name=PROGRAMME_MANAGERS_GROUP)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="reports", codename="view_portfolio")
+    )
+    user.groups.add(group)
+    return user
 
 
 def _advance(audit: Audit, actor, comment: str = "") -> Audit:

@@ -1,9 +1,12 @@
 from django.urls import path, re_path
 
-from reports import views
+from reports import portfolio_views, views
 
 app_name = "reports"
 urlpatterns = [
+    path("portfolio/", portfolio_views.portfolio_page, name="portfolio"),
+    path("portfolio/regions/", portfolio_views.region_scores_page, name="portfolio-regions"),
+    path("portfolio/certifications/", portfolio_views.expiring_page, name="portfolio-expiring"),
     path("audits/<int:pk>/report/", views.report_page, name="report"),
     path("audits/<int:pk>/report/request/", views.report_request, name="request"),
     path("audits/<int:pk>/report/issue/", views.report_issue, name="issue"),

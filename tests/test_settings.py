@@ -61,3 +61,31 @@ def test_database_url_selects_postgresql():
     )
     assert result.returncode == 0, result.stderr
     assert "django.db.backends.postgresql pga" in result.stdout
+
+
+def test_a_replica_url_adds_the_reporting_database(tmp_path):
+    code = (
+        "from django.conf import settings; "
+        "print(settings.REPORTING_DATABASE, settings.DATABASES['replica']['NAME'], "
+        "settings.DATABASES['replica']['TEST'])"
+    )
+    primary = f"sqlite:///{tmp_path / 'primary.sqlite3'}"
+    with_replica = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DATABASE_URL=primary,
+        DATABASE_REPLICA_URL="postgres://reader@replica:5432/pga",
+    )
+    assert with_replica.returncode == 0, with_replica.stderr
+    assert with_replica.stdout.split()[:2] == ["replica", "pga"]
+    assert "'MIRROR': 'default'" in with_replica.stdout
+    alone = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.REPORTING_DATABASE)",
+        DATABASE_URL=primary,
+    )
+    assert alone.stdout.strip() == "default"

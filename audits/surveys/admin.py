@@ -1,7 +1,16 @@
 from django.contrib import admin
 
 from audits.admin import ReadOnlyAdmin
-from audits.surveys.models import Draft, Instrument, Invitation, Question, Response, Section, Survey
+from audits.surveys.models import (
+    Draft,
+    Instrument,
+    Invitation,
+    KeyAreaScore,
+    Question,
+    Response,
+    Section,
+    Survey,
+)
 
 
 class QuestionInline(admin.TabularInline):
@@ -53,3 +62,11 @@ class ResponseAdmin(ReadOnlyAdmin):
 class DraftAdmin(ReadOnlyAdmin):
     list_display = ("survey", "section", "updated_at")
     exclude = ("key_hash",)
+
+
+@admin.register(KeyAreaScore)
+class KeyAreaScoreAdmin(ReadOnlyAdmin):
+    """Computed from a closed survey's answers (manage.py scoresurveys redoes them): read only."""
+
+    list_display = ("survey", "key_area", "group", "respondents", "computed_at")
+    list_filter = ("key_area", "group")

@@ -232,6 +232,22 @@ def area_arrays(items: list[ItemArrays], size: int) -> ItemArrays:
     )
 
 
+def area_scores(
+    answers: list[dict], questions: list[QuestionMeta], key_areas: list[str]
+) -> dict[str, np.ndarray]:
+    """Each respondent's score per key area (NaN when none), as `analyse` scores them.
+
+    For figures beyond one survey (the programme portfolio), so they use this definition, not another.
+    """
+    likert = [q for q in questions if q.type == QuestionType.LIKERT]
+    codes = coded(answers, likert)
+    items = {q.code: question_arrays(codes[q.code], q) for q in likert}
+    return {
+        area: area_arrays([items[q.code] for q in likert if area in q.key_areas], len(answers)).score
+        for area in key_areas
+    }
+
+
 # Overall figures ---------------------------------------------------------------------------------
 
 

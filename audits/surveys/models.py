@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from audits.models import Audit, MethodologyVersion
@@ -151,7 +152,7 @@ class Question(models.Model):
 
 class SurveyStatus(models.TextChoices):
     DRAFT = "draft", _("Being prepared")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("survey status", "Open")
     CLOSED = "closed", _("Closed")
     SKIPPED = "skipped", _("Skipped")
 
@@ -299,3 +300,29 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"response {self.pk}"
+
+
+class KeyAreaScore(models.Model):
+    """A closed survey's key-area score for one gender group: how many respondents scored it, and the sum.
+
+    Sums, not means, so figures over many surveys (the programme portfolio) add up exactly. Stored when
+    the survey closes, as its answers can no longer change. The row with a blank key area and group
+    holds the survey's response count: a survey that has one is scored, even if nobody scored an area.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="key_area_scores")
+    key_area = models.CharField(_("key area"), max_length=10, blank=True)
+    group = models.CharField(_("gender group"), max_length=20, blank=True)
+    respondents = models.PositiveIntegerField(_("respondents"))
+    score_sum = models.FloatField(_("sum of scores"), default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("key-area score")
+        ordering = ["survey", "key_area", "group"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "key_area", "group"], name="key_area_score_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.key_area or 'responses'} {self.group}"

@@ -1,4 +1,4 @@
-"""E-mail for single-use links, sent by the task worker (`manage.py db_worker`)."""
+"""Survey work for the task worker (`manage.py db_worker`): invitation e-mail, key-area scores on close."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from audits.surveys import scores
 from audits.surveys.links import invitation_token
 from audits.surveys.models import Invitation
 
@@ -41,3 +42,9 @@ def send_invitations(invitation_ids: list[int], reminder: bool, base_url: str) -
             Invitation.objects.filter(pk=invitation.pk).update(sent_at=now)
         sent += 1
     return sent
+
+
+@task
+def store_key_area_scores(survey_id: int) -> int:
+    """Keep a closed survey's key-area scores for figures across audits; returns 1 if it was scored."""
+    return scores.survey_scores_store(survey_ids=[survey_id])

@@ -15,6 +15,7 @@ from audits.disclosure import (
     marker,
     suppress_counts,
     suppress_group_stats,
+    suppress_group_stats_table,
     suppress_linked,
     validate_min_group_size,
 )
@@ -399,3 +400,66 @@ def test_hidden_cells_of_a_line_never_add_up_to_a_small_group():
     hidden_sum = int(protected.counts["count"].drop(TOTAL)[hidden].sum())
     assert hidden["a"] and hidden["b"]
     assert not total_shown or hidden_sum == 0 or hidden_sum >= 5
+
+
+# Many breakdowns at once (a dashboard's regions x key areas): the same rule as one at a time.
+
+
+def rule_by_hand(sizes: dict, k: int, overall_shown: bool, overall_n: int | None) -> tuple[set, bool]:
+    """The statistics-by-group rule of shared/domain/disclosure.md, group by group: what is hidden."""
+    hidden = {group for group, n in sizes.items() if 0 < n < k}
+    total = sum(sizes.values()) if overall_n is None else overall_n
+    overall_hidden = 0 < total < k
+    if overall_shown and not overall_hidden and len(hidden) == 1:
+        others = [(n, i, g) for i, (g, n) in enumerate(sizes.items()) if n > 0 and g not in hidden]
+        if others:
+            hidden.add(min(others)[2])  # the smallest other group, the first one on a tie
+        else:
+            overall_hidden = True
+    return hidden, overall_hidden
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_many_breakdowns_at_once_hide_exactly_what_one_at_a_time_hides(seed):
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(3, 11))
+    rows, groups = int(rng.integers(80, 200)), [f"g{j}" for j in range(int(rng.integers(3, 7)))]
+    # many small, zero and tied sizes, so every branch of the rule is taken
+    sizes = rng.choice([0, 1, 2, 3, 4, 5, 7, 12, 12, 40], size=(rows, len(groups)))
+    counts = pd.DataFrame(sizes, columns=groups)
+    stats = pd.DataFrame(rng.normal(3, 1, size=sizes.shape), columns=groups).where(counts > 0)
+    overall = pd.Series(rng.normal(3, 1, rows))
+    overall_shown = bool(seed % 3)
+    overall_n = counts.sum(axis=1) + rng.integers(0, 4, rows) if seed % 2 else None
+    # the counts' columns in another order, one group left out (it counts as 0)
+    given = counts[list(rng.permutation(groups))[:-1]]
+    table = suppress_group_stats_table(
+        stats, given, k, overall=overall, overall_shown=overall_shown, overall_n=overall_n
+    ).rows()
+    branches = set()
+    for i in range(rows):
+        n_i = None if overall_n is None else int(overall_n[i])
+        one = suppress_group_stats(
+            stats.iloc[i], given.iloc[i], k, overall=overall[i], overall_shown=overall_shown, overall_n=n_i
+        )
+        assert table[i] == one
+        by_hand = {g: int(given.iloc[i].get(g, 0)) for g in groups}
+        hidden, overall_hidden = rule_by_hand(by_hand, k, overall_shown, n_i)
+        assert {g for g, figure in one.groups.items() if figure.suppressed} == hidden
+        assert one.overall.suppressed == overall_hidden
+        assert all(figure.value is None for figure in one.groups.values() if figure.suppressed)
+        small = {g for g, n in by_hand.items() if 0 < n < k}
+        branches.add("partner" if len(hidden) > len(small) else "overall" if overall_hidden else "plain")
+    assert "plain" in branches and ("partner" in branches or not overall_shown)
+
+
+def test_a_table_of_breakdowns_keeps_its_labels():
+    stats = pd.DataFrame(
+        {"woman": [3.0, 2.0], "man": [4.0, 4.5]}, index=[("North", "KA01"), ("South", "KA01")]
+    )
+    counts = pd.DataFrame({"woman": [40, 2], "man": [30, 30]}, index=stats.index)
+    table = suppress_group_stats_table(stats, counts, 5, overall=pd.Series([3.4, 4.4], index=stats.index))
+    south = table.row(("South", "KA01"))
+    assert south.groups["woman"].suppressed and south.groups["man"].suppressed
+    assert south.overall.value == 4.4 and south.overall.n == 32
+    assert table.rows()[("North", "KA01")].groups["man"].value == 4.0

@@ -20,5 +20,5 @@ class Command(BaseCommand):
             geosa_demo.load_demo(users)
             reports_demo.load_demo(users)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ as:"))
-        for username, role in audits_demo.ROLES.items():
+        for username, role in {**audits_demo.ROLES, **reports_demo.ROLES}.items():
             self.stdout.write(f"  {username:<14} {audits_demo.DEMO_PASSWORD}   {role}")
