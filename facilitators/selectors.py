@@ -68,7 +68,7 @@ def current_programme(code: str | None = None) -> CertificationProgramme | None:
 
 
 def practice_records_with_evaluations() -> QuerySet[PracticeRecord]:
-    return PracticeRecord.objects.select_related("supervisor", "evaluation").prefetch_related(
+    return PracticeRecord.objects.select_related("supervisor", "evaluation__evaluator").prefetch_related(
         "evaluation__scores__competence"
     )
 

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from audits.disclosure import (
     TOTAL,
     Cell,
-    cell,
+    is_small,
     suppress_counts,
     suppress_group_stats,
     validate_min_group_size,
@@ -323,11 +323,22 @@ def pay_gap_indicators(df: pd.DataFrame, min_group: int = 5) -> dict[str, Any]:
     variable_shown = paid_counts.get("female", 0) >= k and paid_counts.get("male", 0) >= k
     var_mean_f, var_mean_m = _by_gender(paid["variable_pay"], paid["gender"], "mean")
     var_median_f, var_median_m = _by_gender(paid["variable_pay"], paid["gender"], "median")
+    # The share paid variable pay gives away how many are paid (and not) beside the shown headcount:
+    # it is shown only where neither count is hidden.
+    paid_table = pd.DataFrame(
+        {
+            "paid": [int(paid_counts.get(name, 0)) for name in ("female", "male")],
+            "unpaid": [workers[name].n - int(paid_counts.get(name, 0)) for name in ("female", "male")],
+        },
+        index=["female", "male"],
+    )
+    paid_protected = suppress_counts(paid_table, k, column_totals=False)
     share = {}
     for name in ("female", "male"):
         n = workers[name].n
         pct = round(paid_counts.get(name, 0) / n * 100, 2) if n else None
-        share[name] = cell(pct, n, k).value
+        hidden = workers[name].suppressed or bool(paid_protected.mask.loc[name, ["paid", "unpaid"]].any())
+        share[name] = Cell(value=pct, n=n, suppressed=hidden or is_small(n, k), k=k).value
     return {
         "workers": {gender: workers[gender].value for gender in GENDERS},
         "mean_gap_pct": _rounded(_gap(mean_f, mean_m)) if headline else None,

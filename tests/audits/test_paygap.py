@@ -73,8 +73,8 @@ def test_variable_pay_indicators_match_a_hand_computation():
     assert result["variable_mean_gap_pct"] == 41.67
     # median: women 1000; men 2000; (2000 - 1000) / 2000 x 100 = 50
     assert result["variable_median_gap_pct"] == 50.0
-    # share: 3 of 4 women, 4 of 4 men
-    assert result["variable_pay_share_pct"] == {"female": 75.0, "male": 100.0}
+    # share: 3 of 4 women, 4 of 4 men; 75 % of 4 women would show the 1 woman paid none (< k): hidden
+    assert result["variable_pay_share_pct"] == {"female": None, "male": 100.0}
 
 
 def test_category_gaps_match_a_hand_computation():
@@ -206,7 +206,8 @@ def test_men_without_variable_pay_give_null_variable_gaps():
     # nobody among the men receives variable pay: the variable gaps have no men's value
     assert result["variable_mean_gap_pct"] is None
     assert result["variable_median_gap_pct"] is None
-    assert result["variable_pay_share_pct"] == {"female": 60.0, "male": 0.0}
+    # 3 of 5 women are paid variable pay: 60 % would show the 2 who are not (< k), so it is hidden
+    assert result["variable_pay_share_pct"] == {"female": None, "male": 0.0}
     (grade,) = result["categories"]
     # men's mean hourly variable pay is 0: no gap can be a percentage of it
     assert grade["variable_gap_pct"] is None
