@@ -4,6 +4,8 @@ from rest_framework.routers import DefaultRouter
 from audits import api
 
 router = DefaultRouter()
+# JSON only: format-suffix routes (/history.json) reached actions that take no `format` and raised.
+router.include_format_suffixes = False
 router.register("organizations", api.OrganizationViewSet, basename="organization")
 router.register("audits", api.AuditViewSet, basename="audit")
 router.register("methodology", api.MethodologyViewSet, basename="methodology")

@@ -102,6 +102,8 @@ def current_methodology(code: str = "pga") -> MethodologyVersion | None:
 
 def audits_filtered(user, *, phase=None, modality=None, organization=None) -> QuerySet[Audit]:
     audits = audits_for(user)
+    if "\x00" in f"{phase or ''}{modality or ''}":
+        return audits.none()  # no code holds a NUL byte, and PostgreSQL refuses one in a query
     if phase:
         audits = audits.filter(phase=phase)
     if modality:

@@ -20,6 +20,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from config.throttle import TokenLookupThrottle
 from facilitators import selectors, services, workflow
 from facilitators.models import (
     Certification,
@@ -42,6 +43,10 @@ class PublicThrottle(AnonRateThrottle):
     """Anyone may ask, but not by the thousand: codes are unguessable, lists are not for scraping."""
 
     rate = "120/minute"
+
+
+# Certificate codes are public: guessing them is slowed down; a valid code is never refused for it.
+CERTIFICATE_CODES = TokenLookupThrottle("certificate-code")
 
 
 # Workflow ------------------------------------------------------------------------------------------
@@ -425,6 +430,8 @@ class CertificationViewSet(
     def get_queryset(self):
         certifications = selectors.certifications_for(self.request.user).order_by("pk")
         state = self.request.query_params.get("state")
+        if state and "\x00" in state:
+            return certifications.none()  # no state holds a NUL byte, and PostgreSQL refuses one in a query
         if state:
             certifications = certifications.filter(state=state)
         return certifications
@@ -638,6 +645,8 @@ class CertificateVerifyView(generics.GenericAPIView):
     def get(self, request, code):
         result = selectors.certificate_verify(code)
         if result is None:
+            if CERTIFICATE_CODES.refuse_unknown(request):
+                raise CERTIFICATE_CODES.api_error()
             raise NotFound("No certificate has this code.")
         return Response(VerificationSerializer(result).data)
 

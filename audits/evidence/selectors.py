@@ -87,6 +87,8 @@ def taggable_key_areas(audit: Audit) -> QuerySet[KeyArea]:
 
 
 def key_area_get(audit: Audit, code: str) -> KeyArea:
+    if "\x00" in code:
+        raise Http404("No such key area.")  # PostgreSQL refuses a NUL byte in a query
     return get_object_or_404(audit.methodology.key_areas, code=code.upper())
 
 

@@ -270,7 +270,7 @@ def read_xlsform(data: bytes, *, key_area_codes: list[str]) -> dict:
     """An instrument document from an XLSForm file; XLSFormError lists every problem by row."""
     try:
         definition = get_xlsform(data)
-    except (PyXFormError, ValueError, KeyError, OSError) as error:
+    except Exception as error:  # each backend (zipfile, openpyxl, xlrd, csv) raises its own on a damaged file
         raise XLSFormError([f"The file is not a readable XLSForm workbook ({error})."]) from None
     problems: list[str] = []
     rows = _check_rows(definition, problems)

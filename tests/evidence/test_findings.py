@@ -126,6 +126,15 @@ def test_findings_over_the_api(world):
     assert api.delete(f"{base}{body['id']}/").status_code == 204
 
 
+def test_a_key_area_with_a_nul_byte_is_not_found(world):
+    """PostgreSQL refuses NUL in a query: a filter or a board URL holding one used to answer 500 there."""
+    api = APIClient()
+    api.force_authenticate(world.people["lead"])
+    base = f"/api/audits/{world.audit.pk}"
+    assert api.get(f"{base}/findings/", {"key_area": "KA08\x00"}).status_code == 404
+    assert api.get(f"{base}/key-areas/KA08%00/evidence/").status_code == 404
+
+
 def test_cited_evidence_cannot_be_deleted_from_under_a_finding(world):
     lead = world.people["lead"]
     excerpt = an_excerpt(world.audit, lead)
