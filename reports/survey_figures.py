@@ -10,7 +10,7 @@ same figures are drawn here with reports.charts' HTML bars.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from audits.disclosure import Cell, footnote
 from audits.models import Audit, KeyArea
@@ -68,7 +68,12 @@ def survey_figures(audit: Audit, key_areas: list[KeyArea]) -> dict[str, list[Fig
         return {}
     notes = (footnote(analysis.k),)
     gaps = {(gap.kind, gap.code): gap for gap in analysis.gaps}
-    headings = (_("Answers"), _("Answered"), _("Mean score of women and men (1–5)"), _("Gap"))
+    headings = (
+        _("Answers"),
+        _("Answered"),
+        _("Mean score of women and men (1–5)"),
+        pgettext("women minus men", "Gap"),
+    )
     result: dict[str, list[Figure]] = {}
     for key_area in key_areas:
         questions = [

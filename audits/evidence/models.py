@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audits.models import Audit, KeyArea
 
@@ -200,7 +201,7 @@ class ExcerptKind(models.TextChoices):
 
 class EvidenceCode(models.TextChoices):
     STRENGTH = "strength", _("Strength")
-    GAP = "gap", _("Gap")
+    GAP = "gap", pgettext_lazy("finding kind", "Gap")
     IDEA = "idea", _("Recommendation idea")
 
 

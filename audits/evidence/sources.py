@@ -41,7 +41,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from audits.disclosure import marker
 from audits.evidence import selectors
@@ -335,7 +335,7 @@ def staff_figures(audit: Audit, key_area: KeyArea, user) -> list[EvidenceItem]:
                 % {"list": ", ".join(str(name) for name in triggered)},
                 source=source,
                 tag="gap",
-                tag_label=_("Gap"),
+                tag_label=pgettext("finding kind", "Gap"),
                 url=url,
             )
         )

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audits.evidence.models import Finding
 from audits.models import Audit, KeyArea, MethodologyVersion
@@ -95,7 +96,7 @@ class Priority(models.TextChoices):
 
 
 class ActionStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
+    PLANNED = "planned", pgettext_lazy("action status", "Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     DROPPED = "dropped", _("Dropped")
