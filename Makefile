@@ -56,5 +56,9 @@ messages: install
 schema: install
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file var/openapi.yaml
 
+# Every benchmark behind bench/RESULTS.md, on the local PostgreSQL, logged under var/bench/.
+bench: install
+	bench/run_all.sh
+
 clean:
 	rm -rf $(VENV) var
