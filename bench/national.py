@@ -37,7 +37,6 @@ django.setup()
 import numpy as np  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -54,7 +53,7 @@ from facilitators.models import (  # noqa: E402
     CertificationState,
     FacilitatorProfile,
 )
-from reports.programme import PROGRAMME_MANAGERS_GROUP  # noqa: E402
+from reports.programme import programme_managers  # noqa: E402
 
 BATCH = 5_000
 PASSWORD = "pga-demo-2026"
@@ -108,7 +107,7 @@ def make_facilitators(rng, count: int, today: datetime.date) -> list:
     manager = User.objects.create(
         username="programme", first_name="Programme", last_name="Manager", password=password
     )
-    manager.groups.add(Group.objects.get_or_create(name=PROGRAMME_MANAGERS_GROUP)[0])
+    manager.groups.add(programme_managers())
     programme = CertificationProgramme.objects.order_by("-pk").first()
     applicant_type = programme.applicant_types[0]["code"]
     profiles = bulk(

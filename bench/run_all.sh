@@ -23,8 +23,10 @@ step() {  # step "title" command...: print the command and the load, run it, kee
   step "National programme data (generator)" env DATABASE_URL="$PG/pga_national" \
     $PY bench/national.py --audits 1000 --organizations 200 --responses 300000 --facilitators 200 --flush
   step "Portfolio dashboards at national size" env DATABASE_URL="$PG/pga_national" $PY bench/portfolio_bench.py
-  step "Survey answering under load (API flow)" env LOAD_DATABASE_URL="$PG/pga_load" \
+  step "Survey answering under load (API flow, 64 respondents: throughput)" env LOAD_DATABASE_URL="$PG/pga_load" \
     $PY bench/load_survey.py --flow api --duration 60
+  step "Survey answering under load (API flow, 16 respondents: latency)" env LOAD_DATABASE_URL="$PG/pga_load" \
+    $PY bench/load_survey.py --flow api --duration 60 --concurrency 16
   step "Survey answering under load (pages flow)" env LOAD_DATABASE_URL="$PG/pga_load" \
     $PY bench/load_survey.py --flow pages --duration 60
   psql -q "$PG/postgres" -c 'DROP DATABASE IF EXISTS pga_survey_bench WITH (FORCE)' \

@@ -14,7 +14,6 @@ import datetime
 import random
 import uuid
 
-from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -35,7 +34,7 @@ from audits.surveys.models import QuestionType
 from audits.surveys.selectors import instrument_with_content, library_instruments
 from reports import services as reports
 from reports.models import ReportRender
-from reports.programme import PROGRAMME_MANAGERS_GROUP
+from reports.programme import programme_managers
 
 TITLE = "Selective PGA of Human Resources (completed)"
 UNIT = "Human Resources"
@@ -79,10 +78,7 @@ def programme_manager() -> User:
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
-    group, _created = Group.objects.get_or_create(name=PROGRAMME_MANAGERS_GROUP)
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="reports", codename="view_portfolio")
-    )
+    group = programme_managers()
     user.groups.add(group)
     return user
 

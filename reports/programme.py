@@ -10,6 +10,17 @@ from django.utils.translation import gettext_lazy as _
 PROGRAMME_MANAGERS_GROUP = "Programme managers"
 
 
+def programme_managers():
+    """The group holding the portfolio permission (made by a migration; again after a flush)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name=PROGRAMME_MANAGERS_GROUP)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="reports", codename="view_portfolio")
+    )
+    return group
+
+
 class Programme(models.Model):
     """Holds the portfolio permission; unmanaged, so no table and no rows."""
 
