@@ -1,7 +1,7 @@
 """API-wide error shape: every refusal is JSON with a "detail" a person can read."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -51,3 +51,10 @@ def named_choice_field(name: str, choices) -> type:
     return extend_schema_field(
         {"type": "string", "enum": [value for value, _label in choices]}, component_name=name
     )(field)
+
+
+class CellSerializer(serializers.Serializer):
+    """A figure about people as the disclosure rule hands it out: null with suppressed true when hidden."""
+
+    value = serializers.FloatField(allow_null=True)
+    suppressed = serializers.BooleanField()

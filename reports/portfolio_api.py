@@ -10,14 +10,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import CellSerializer
 from reports import portfolio
 
 MAX_HORIZON_DAYS = 730
-
-
-class PortfolioCellSerializer(serializers.Serializer):
-    value = serializers.FloatField(allow_null=True)
-    suppressed = serializers.BooleanField()
 
 
 class PortfolioPhaseCountSerializer(serializers.Serializer):
@@ -37,17 +33,17 @@ class PortfolioModalityPhasesSerializer(serializers.Serializer):
 
 class PortfolioGroupScoresSerializer(serializers.Serializer):
     key_area = serializers.CharField()
-    overall = PortfolioCellSerializer()
-    woman = PortfolioCellSerializer()
-    man = PortfolioCellSerializer()
-    not_stated = PortfolioCellSerializer(help_text="Another identity, or not stated.")
+    overall = CellSerializer()
+    woman = CellSerializer()
+    man = CellSerializer()
+    not_stated = CellSerializer(help_text="Another identity, or not stated.")
 
 
 class PortfolioRegionSerializer(serializers.Serializer):
     region = serializers.CharField(allow_blank=True)
     label = serializers.CharField()
     surveys = serializers.IntegerField()
-    respondents = PortfolioCellSerializer()
+    respondents = CellSerializer()
     scores = PortfolioGroupScoresSerializer(many=True)
 
 

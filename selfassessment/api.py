@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audits.selectors import can_steer
+from config.api import CellSerializer
 from selfassessment import selectors, services
 from selfassessment.models import AdviserComment, AdviserRequest, CommentKind, Rating, RequestStatus
 
@@ -25,11 +26,6 @@ class CommentKindField(serializers.ChoiceField):
 class RequestStatusField(serializers.ChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=RequestStatus.choices, **kwargs)
-
-
-class CellSerializer(serializers.Serializer):
-    value = serializers.FloatField(allow_null=True)
-    suppressed = serializers.BooleanField()
 
 
 class ComparisonSerializer(serializers.Serializer):
