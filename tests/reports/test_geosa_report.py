@@ -89,6 +89,7 @@ def test_the_report_page_offers_the_geosa_report(client, planned):
     assert "Save the summary" not in page  # the GEOSA report has no executive summary
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after each task
 def test_the_worker_renders_what_the_page_requested(client, planned, django_capture_on_commit_callbacks):
     client.force_login(planned.focal_point)
     with django_capture_on_commit_callbacks(execute=True):
