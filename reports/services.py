@@ -33,6 +33,7 @@ from audits.roadmap import selectors as roadmap
 from config.errors import Conflict, DomainError, Forbidden
 from reports import rendering, selectors
 from reports.models import RenderKind, RenderStatus, ReportRender, ReportSnapshot, ReportText
+from selfassessment import selectors as geosa
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ logger = logging.getLogger(__name__)
 # reporting phase, the GEOSA report once the action plan is drafted; a new version during follow-up.
 ISSUE_PHASES = {
     RenderKind.REPORT: ("reporting", "follow_up"),
-    RenderKind.GEOSA: ("action_planning", "follow_up"),
+    RenderKind.GEOSA: (geosa.PLANNING_PHASE, "follow_up"),
 }
 PROGRESS_PHASES = ("follow_up", "closed")
 

@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 from django.test import TestCase
 
+from accounts.models import Gender
+from audits import demo as audits_demo
+from audits import services as audit_services
 from audits.evidence import services as evidence
+from audits.models import Audit
 from audits.roadmap import services as roadmap
+from facilitators import demo as certification_demo
+from reports import demo as reports_demo
+from tests.factories import StaffFactory, UserFactory
 from tests.roadmap.builders import Team, action, finding, recommendation, staff_rows, staff_upload, team_audit
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -72,3 +79,28 @@ def complete(methodology) -> Team:
     )
     roadmap.feedback_share(actor=lead, audit=audit)
     return team
+
+
+@pytest.fixture
+def demo_audit(methodology) -> Audit:
+    """The demo's completed audit, on top of the demo organization and a certified demo lead."""
+    users = {
+        key: UserFactory(username=key, gender=gender)
+        for key, gender in (
+            ("lead", Gender.WOMAN),
+            ("cofacilitator", Gender.MAN),
+            ("expert", Gender.WOMAN),
+            ("coordinator", Gender.WOMAN),
+        )
+    }
+    users["lead"].groups.add(audits_demo.facilitators_group())
+    audit_services.organization_create(
+        actor=StaffFactory(), name=audits_demo.ORGANIZATION, units=["Human Resources"]
+    )
+    certification_demo.load_demo(
+        {"lead": users["lead"], "candidate": UserFactory(), "certification_staff": StaffFactory()}
+    )
+    reports_demo.load_demo(users)
+    reports_demo.load_demo(users)  # loading twice changes nothing
+    assert Audit.objects.filter(title=reports_demo.TITLE).count() == 1
+    return Audit.objects.get(title=reports_demo.TITLE)

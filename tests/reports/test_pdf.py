@@ -5,15 +5,8 @@ import re
 
 import pytest
 
-from accounts.models import Gender
-from audits import demo as audits_demo
-from audits import services as audit_services
-from audits.models import Audit
-from facilitators import demo as certification_demo
-from reports import demo as reports_demo
 from reports import services
 from reports.models import RenderStatus
-from tests.factories import StaffFactory, UserFactory
 from tests.reports.conftest import flat, pdf_pages
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
@@ -38,31 +31,6 @@ MARKER = "<5"
 
 def squash(text: str) -> str:
     return re.sub(r"[\s\-]", "", text)
-
-
-@pytest.fixture
-def demo_audit(methodology) -> Audit:
-    """The demo's completed audit, on top of the demo organization and a certified demo lead."""
-    users = {
-        key: UserFactory(username=key, gender=gender)
-        for key, gender in (
-            ("lead", Gender.WOMAN),
-            ("cofacilitator", Gender.MAN),
-            ("expert", Gender.WOMAN),
-            ("coordinator", Gender.WOMAN),
-        )
-    }
-    users["lead"].groups.add(audits_demo.facilitators_group())
-    audit_services.organization_create(
-        actor=StaffFactory(), name=audits_demo.ORGANIZATION, units=["Human Resources"]
-    )
-    certification_demo.load_demo(
-        {"lead": users["lead"], "candidate": UserFactory(), "certification_staff": StaffFactory()}
-    )
-    reports_demo.load_demo(users)
-    reports_demo.load_demo(users)  # loading twice changes nothing
-    assert Audit.objects.filter(title=reports_demo.TITLE).count() == 1
-    return Audit.objects.get(title=reports_demo.TITLE)
 
 
 def test_the_demo_audit_is_complete_and_in_follow_up(demo_audit):

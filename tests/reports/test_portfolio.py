@@ -14,17 +14,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Gender, User
+from accounts.models import User
 from audits import demo as audits_demo
-from audits import services as audit_services
 from audits.models import TeamRole
 from audits.surveys import services as surveys
 from audits.surveys.models import Instrument, KeyAreaScore, Response, Survey, SurveyStatus
-from facilitators import demo as certification_demo
 from reports import demo as reports_demo
 from reports import portfolio
 from reports.programme import PROGRAMME_MANAGERS_GROUP
-from tests.factories import OrganizationFactory, StaffFactory, UserFactory, add_member, certify, make_audit
+from tests.factories import OrganizationFactory, UserFactory, add_member, certify, make_audit
 
 PAGES = ["reports:portfolio", "reports:portfolio-regions", "reports:portfolio-expiring"]
 ENDPOINTS = [
@@ -217,26 +215,10 @@ def test_the_number_of_queries_does_not_grow_with_the_audits(
 
 
 @pytest.fixture
-def demo(methodology, immediate_tasks):
-    """The demo's completed audit on the demo organization, loaded twice (as in tests/reports/test_pdf.py)."""
-    users = {
-        key: UserFactory(username=key, gender=gender)
-        for key, gender in (
-            ("lead", Gender.WOMAN),
-            ("cofacilitator", Gender.MAN),
-            ("expert", Gender.WOMAN),
-            ("coordinator", Gender.WOMAN),
-        )
-    }
-    users["lead"].groups.add(audits_demo.facilitators_group())
-    audit_services.organization_create(
-        actor=StaffFactory(), name=audits_demo.ORGANIZATION, units=["Human Resources"]
-    )
-    certification_demo.load_demo(
-        {"lead": users["lead"], "candidate": UserFactory(), "certification_staff": StaffFactory()}
-    )
-    reports_demo.load_demo(users)
-    reports_demo.load_demo(users)
+def demo(immediate_tasks, demo_audit):
+    """The demo's completed audit (tests/reports/conftest.py), loaded a second time over it."""
+    names = ("lead", "cofacilitator", "expert", "coordinator")
+    reports_demo.load_demo({user.username: user for user in User.objects.filter(username__in=names)})
 
 
 def test_the_demo_programme_manager_sees_the_demo_survey_scores(client, demo):
