@@ -72,6 +72,7 @@ import django  # noqa: E402
 django.setup()
 
 import psycopg  # noqa: E402
+import wrk_load  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
@@ -455,6 +456,54 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(value - before.get(pid, 0.0) for pid, value in after.items())
 
 
+def wrk_measure(args, survey: Survey, questionnaire: Questionnaire, gunicorn, postgres) -> int:
+    """The api flow driven by wrk (bench/wrk_load.py); 0 when nothing was lost."""
+    rng, url = random.Random(2026), f"http://{HOST}:{PORT}"
+    bodies = [json.dumps({"browser_key": "", **questionnaire.complete(rng)}) for _ in range(500)]
+    print(
+        f"gunicorn: {args.workers} {args.worker_class} workers x {args.threads} thread(s); wrk with "
+        f"{args.concurrency} connections (respondents) for {args.duration:.0f} s"
+    )
+    wrk_load.run(url, survey.shared_token, bodies, duration=WARM_UP_SECONDS, connections=args.concurrency)
+    before = Response.objects.filter(survey=survey).count()
+    connections.close_all()
+    cpu_before = (machine_cpu(), process_cpu(gunicorn), process_cpu(postgres))
+    result = wrk_load.run(
+        url, survey.shared_token, bodies, duration=args.duration, connections=args.concurrency
+    )
+    cpu_after = (machine_cpu(), process_cpu(gunicorn), process_cpu(postgres))
+    stored = Response.objects.filter(survey=survey).count() - before
+    rate = result.requests / result.elapsed
+    print(f"elapsed {result.elapsed:.1f} s; requests {result.requests} ({rate:.0f}/s)")
+    print(f"submits acknowledged {result.acknowledged} ({result.submits_per_second:.1f}/s sustained)")
+    print(
+        f"every request latency (GET and POST together): p50 {result.p50 * 1000:.0f} ms, "
+        f"p95 {result.p95 * 1000:.0f} ms, p99 {result.p99 * 1000:.0f} ms"
+    )
+    (busy0, total0), gunicorn0, postgres0 = cpu_before
+    (busy1, total1), gunicorn1, postgres1 = cpu_after
+    cores = result.elapsed * (os.cpu_count() or 1) / 100
+    print(
+        f"CPU during the run, share of all {os.cpu_count()} cores: machine busy "
+        f"{100 * (busy1 - busy0) / max(1, total1 - total0):.0f} %; gunicorn "
+        f"{cpu_used(gunicorn0, gunicorn1) / cores:.0f} %, PostgreSQL backends "
+        f"{cpu_used(postgres0, postgres1) / cores:.0f} %, wrk {result.cpu_seconds / cores:.0f} %"
+    )
+    in_flight = stored - result.acknowledged
+    print(
+        f"errors: {result.failed} answered with another status, {result.socket_errors} socket errors; "
+        f"duplicates refused: {result.already}"
+    )
+    kept = 0 <= in_flight <= args.concurrency and result.failed == 0
+    print(
+        f"stored responses {stored}; acknowledged {result.acknowledged}; stored but cut off when wrk "
+        f"stopped: {in_flight} (at most one per connection): {'nothing lost' if kept else 'MISMATCH'}"
+    )
+    met = result.submits_per_second >= 300 and result.p95 < 0.2
+    print(f"target {'met' if met else 'missed'} (300 submits/s, p95 < 200 ms)")
+    return 0 if kept else 1
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=60)
@@ -464,9 +513,17 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--flow", default="pages", choices=["pages", "api"])
     parser.add_argument(
+        "--client",
+        default="asyncio",
+        choices=["asyncio", "wrk"],
+        help="the load generator: this script's asyncio respondents, or wrk (C; api flow only)",
+    )
+    parser.add_argument(
         "--cost-only", action="store_true", help="print the per-request cost in this process and stop"
     )
     args = parser.parse_args()
+    if args.client == "wrk" and (args.flow != "api" or not wrk_load.available()):
+        parser.error("--client wrk drives the api flow only, and needs wrk (apt-get install wrk)")
     print(f"$ .venv/bin/python bench/{Path(__file__).name} {' '.join(sys.argv[1:])}")
     loadavg = Path("/proc/loadavg").read_text().strip()
     print(f"/proc/loadavg before the run: {loadavg}; {os.cpu_count()} cores")
@@ -499,6 +556,12 @@ def main() -> None:
     def postgres(fields, cmdline):
         return cmdline.startswith("postgres:") and f" {database} " in cmdline
 
+    if args.client == "wrk":
+        try:
+            sys.exit(wrk_measure(args, survey, questionnaire, gunicorn, postgres))
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
     try:
         print(
             f"gunicorn: {args.workers} {args.worker_class} workers x {args.threads} thread(s); "

@@ -584,8 +584,10 @@ class RespondView(RespondentAPIView):
     def get(self, request, token: str):
         link = self.link(token)
         _refuse_unusable(link)
-        document = selectors.frozen_questionnaire(link.survey).document
-        return Response({"closes_at": link.survey.closes_at, "questionnaire": document})
+        document = selectors.frozen_questionnaire(link.survey).document_json
+        closes_at = JSONRenderer().render(link.survey.closes_at)
+        body = b'{"closes_at":%b,"questionnaire":%b}' % (closes_at, document)
+        return HttpResponse(body, content_type="application/json")
 
 
 class RespondDraftView(RespondentAPIView):

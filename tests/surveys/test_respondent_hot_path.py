@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
 from audits.surveys import links, selectors, services
 from audits.surveys.models import Draft, Response, Survey
@@ -53,6 +54,15 @@ def test_a_shared_token_never_queries_the_invitations(shared):
     link, queries = captured(lambda: links.resolve(shared.shared_token))
     assert link.state == links.LinkState.OK and link.survey.pk == shared.pk
     assert len(queries) == 1 and "surveys_invitation" not in queries[0] and "ORDER BY" not in queries[0]
+    stored = Survey.objects.get(pk=shared.pk)  # the hand-written look-up reads the fields as the ORM does
+    for name in links.SURVEY_FIELDS:
+        assert getattr(link.survey, name) == getattr(stored, name), name
+    assert timezone.is_aware(link.survey.closes_at) and link.survey.accepting
+
+
+def test_a_shared_token_of_a_survey_that_went_back_to_single_use_links_is_unknown(shared):
+    Survey.objects.filter(pk=shared.pk).update(mode="single_use")
+    assert links.resolve(shared.shared_token).state == links.LinkState.UNKNOWN
 
 
 def test_a_shared_token_shaped_like_an_invitation_still_works(shared):
@@ -85,6 +95,16 @@ def test_an_open_surveys_questionnaire_is_read_once_per_opening(shared):
     reopened = selectors.frozen_questionnaire(Survey.objects.get(pk=shared.pk))
     assert reopened is not first and reopened.questions["ka08_recruitment"].label == "Reworded"
     assert first.questions["ka08_recruitment"].label != "Reworded"
+
+
+def test_the_api_serves_the_questionnaire_as_encoded_once_and_it_reads_as_drf_renders_it(shared, client):
+    response = client.get(reverse("survey-respond", args=[shared.shared_token]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    questionnaire = selectors.frozen_questionnaire(shared)
+    expected = {"closes_at": shared.closes_at, "questionnaire": questionnaire.document}
+    assert response.content == JSONRenderer().render(expected)
+    assert response.json()["questionnaire"]["sections"] and questionnaire.document_json in response.content
+    assert selectors.frozen_questionnaire(shared).document_json is questionnaire.document_json  # encoded once
 
 
 def test_a_questionnaire_being_prepared_is_never_cached_and_an_open_one_cannot_change(prepared):
