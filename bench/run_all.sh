@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark of bench/RESULTS.md in one run, on PostgreSQL, with the machine described first.
 # Usage: bench/run_all.sh [LOG]   (default var/bench/run-<UTC time>.log); `make bench` calls it.
-# Takes about 15 minutes. Run it on a quiet machine: the figures are only as good as the idle cores.
+# Takes about 20 minutes. Run it on a quiet machine: the figures are only as good as the idle cores.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
@@ -16,6 +16,8 @@ step() {  # step "title" command...: print the command and the load, run it, kee
   "$@" || { echo "(exit status $?)"; status=1; }
 }
 
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null || echo "wrk is missing: apt-get install wrk"
+
 {
   echo "# bench/run_all.sh at $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
   echo "CPU: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); memory: $(free -g | awk '/Mem:/{print $2}') GiB"
@@ -23,10 +25,18 @@ step() {  # step "title" command...: print the command and the load, run it, kee
   step "National programme data (generator)" env DATABASE_URL="$PG/pga_national" \
     $PY bench/national.py --audits 1000 --organizations 200 --responses 300000 --facilitators 200 --flush
   step "Portfolio dashboards at national size" env DATABASE_URL="$PG/pga_national" $PY bench/portfolio_bench.py
-  step "Survey answering under load (API flow, 64 respondents: throughput)" env LOAD_DATABASE_URL="$PG/pga_load" \
-    $PY bench/load_survey.py --flow api --duration 60
-  step "Survey answering under load (API flow, 16 respondents: latency)" env LOAD_DATABASE_URL="$PG/pga_load" \
-    $PY bench/load_survey.py --flow api --duration 60 --concurrency 16
+  # The API flow driven by wrk (C), whose own load is small, with 3 and 4 sync workers; then the
+  # same flow from this script's asyncio respondents (each from its own address), and the pages flow.
+  step "Survey answering under load (API flow, wrk, 16 respondents, 3 workers: the target)" \
+    env LOAD_DATABASE_URL="$PG/pga_load" \
+    $PY bench/load_survey.py --flow api --client wrk --duration 60 --concurrency 16 --workers 3
+  step "Survey answering under load (API flow, wrk, 16 respondents, 4 workers)" env LOAD_DATABASE_URL="$PG/pga_load" \
+    $PY bench/load_survey.py --flow api --client wrk --duration 60 --concurrency 16 --workers 4
+  step "Survey answering under load (API flow, wrk, 64 respondents, 3 workers)" env LOAD_DATABASE_URL="$PG/pga_load" \
+    $PY bench/load_survey.py --flow api --client wrk --duration 60 --concurrency 64 --workers 3
+  step "Survey answering under load (API flow, asyncio, 16 respondents, 3 workers)" \
+    env LOAD_DATABASE_URL="$PG/pga_load" \
+    $PY bench/load_survey.py --flow api --duration 60 --concurrency 16 --workers 3
   step "Survey answering under load (pages flow)" env LOAD_DATABASE_URL="$PG/pga_load" \
     $PY bench/load_survey.py --flow pages --duration 60
   psql -q "$PG/postgres" -c 'DROP DATABASE IF EXISTS pga_survey_bench WITH (FORCE)' \

@@ -80,8 +80,8 @@ def sign_in(page, username: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
-def test_the_pages_raise_no_csp_violation_and_their_scripts_work(demo, run_in_browser):
-    run_in_browser(lambda page: walk_the_demo(page, demo))
+def test_the_pages_raise_no_csp_violation_and_their_scripts_work(demo, page):
+    walk_the_demo(page, demo)
 
 
 def walk_the_demo(page, demo) -> None:
