@@ -6,6 +6,7 @@ Views validate input and call the same services and selectors as the web pages.
 from django.contrib.auth import get_user_model
 from django.db.models import Subquery
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, mixins, serializers, status, viewsets
@@ -127,9 +128,45 @@ class MethodologySerializer(serializers.ModelSerializer):
         fields = ["id", "code", "version", "title", "loaded_at", "key_areas", "modalities"]
 
 
+class OpenOrganizationField(serializers.PrimaryKeyRelatedField):
+    """An organization the user may start an audit for (selectors.organizations_open_to).
+
+    An id nobody has and one outside the user's reach get the same answer, so nothing leaks.
+    """
+
+    default_error_messages = {
+        "does_not_exist": _(
+            "You cannot start an audit for this organization: it is not one you work with or registered. "
+            "Register it, or ask its coordinator or the programme staff to add you to its audit."
+        )
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Organization.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        return selectors.organizations_open_to(self.context["request"].user)
+
+
+class OpenUnitField(serializers.PrimaryKeyRelatedField):
+    """A unit of an organization the user may start an audit for: no other organization's unit names."""
+
+    default_error_messages = {
+        "does_not_exist": _("This unit does not belong to an organization you can start an audit for.")
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Unit.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        return Unit.objects.filter(
+            organization__in=selectors.organizations_open_to(self.context["request"].user)
+        )
+
+
 class AuditSerializer(serializers.ModelSerializer):
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    organization = OpenOrganizationField()
+    unit = OpenUnitField(required=False, allow_null=True)
     modality = serializers.SlugRelatedField(slug_field="code", read_only=True)
     modality_code = serializers.SlugField(
         write_only=True, help_text="A modality code of the current methodology (see /api/methodology/)."
@@ -177,18 +214,24 @@ class AuditSerializer(serializers.ModelSerializer):
             )
         return code
 
-    def validate_organization(self, organization):
-        user = self.context["request"].user
-        if not selectors.organizations_for(user).filter(pk=organization.pk).exists() and not (
-            user.is_staff or user.has_perm("audits.add_audit")
-        ):
-            raise serializers.ValidationError("Unknown organization.")
-        return organization
+
+class OwnUnitField(serializers.PrimaryKeyRelatedField):
+    """A unit of the audit's own organization (context["audit"]): no other organization's unit names."""
+
+    default_error_messages = {"does_not_exist": _("This unit does not belong to the audit's organization.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Unit.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        return self.context["audit"].organization.units.all()
 
 
 class AuditUpdateSerializer(serializers.Serializer):
+    """The details an audit's steering people may change; its organization is not one of them."""
+
     title = serializers.CharField(max_length=200, required=False)
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
+    unit = OwnUnitField(required=False, allow_null=True)
     people_in_scope = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     planned_start = serializers.DateField(required=False, allow_null=True)
     planned_end = serializers.DateField(required=False, allow_null=True)
@@ -243,7 +286,7 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 
 class PhaseTransitionSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.__str__", read_only=True, default=None)
+    actor = serializers.CharField(source="actor.__str__", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = PhaseTransition
@@ -344,7 +387,7 @@ class AuditViewSet(
             raise serializers.ValidationError(
                 {name: ["This field cannot be changed here."] for name in unknown}
             )
-        payload = AuditUpdateSerializer(data=request.data, partial=True)
+        payload = AuditUpdateSerializer(data=request.data, partial=True, context={"audit": audit})
         payload.is_valid(raise_exception=True)
         audit = services.audit_update(actor=request.user, audit=audit, **payload.validated_data)
         return Response(AuditSerializer(audit, context={"request": request}).data)
@@ -353,7 +396,7 @@ class AuditViewSet(
         summary="Moves open to the audit now, with the guards that block each one",
         responses=TransitionOptionSerializer(many=True),
     )
-    @action(detail=True, methods=["get"], url_path="transitions")
+    @action(detail=True, methods=["get"], url_path="transitions", pagination_class=None)
     def transitions(self, request, pk=None):
         audit = selectors.audit_get(request.user, pk)
         options = workflow.transition_options(audit, permitted=selectors.can_steer(request.user, audit))
@@ -372,13 +415,13 @@ class AuditViewSet(
         return Response(PhaseTransitionSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="The audit's phase history", responses=PhaseTransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         audit = selectors.audit_get(request.user, pk)
         return Response(PhaseTransitionSerializer(selectors.history_of(audit), many=True).data)
 
     @extend_schema(summary="The audit's selected key areas", responses=KeyAreaSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="key-areas")
+    @action(detail=True, methods=["get"], url_path="key-areas", pagination_class=None)
     def key_areas(self, request, pk=None):
         audit = selectors.audit_get(request.user, pk)
         return Response(KeyAreaSerializer(audit.key_areas.order_by("order"), many=True).data)
@@ -397,7 +440,7 @@ class AuditViewSet(
         return Response(KeyAreaSerializer(audit.key_areas.order_by("order"), many=True).data)
 
     @extend_schema(summary="The audit team", responses=TeamMemberSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def team(self, request, pk=None):
         audit = selectors.audit_get(request.user, pk)
         return Response(TeamMemberSerializer(selectors.team_of(audit), many=True).data)

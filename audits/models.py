@@ -145,10 +145,31 @@ class Phase(models.Model):
 
 
 class Organization(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    """An organization in the register; who registered it may start its first audit."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        unique=True,
+        # Says no more than that the name is taken: the register is not open to every facilitator.
+        error_messages={
+            "unique": _(
+                "An organization with this name is already registered; ask its coordinator or the "
+                "programme staff to add you to its audit."
+            )
+        },
+    )
     country = models.CharField(_("country"), max_length=100, blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True, db_index=True)
     sector = models.CharField(_("sector"), max_length=100, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

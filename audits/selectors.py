@@ -69,12 +69,29 @@ def can_steer(user, audit: Audit) -> bool:
     return bool(user_roles(user, audit) & set(audit.modality.steering_roles))
 
 
+def organizations_open_to(user) -> QuerySet[Organization]:
+    """The organizations the user may start an audit for: the one rule of the "New audit" choice.
+
+    Staff, and facilitators who may see the whole register (audits.view_organization: programme
+    managers), pick any; other facilitators (audits.add_audit) those they work with or registered,
+    so the register stays closed; anyone else only the organizations they coordinate.
+    """
+    organizations = Organization.objects.all()
+    if not user.is_authenticated:
+        return organizations.none()
+    if user.is_staff:
+        return organizations
+    if user.has_perm("audits.add_audit"):
+        if user.has_perm("audits.view_organization"):
+            return organizations
+        return organizations.filter(
+            Q(pk__in=audits_for(user).values("organization_id")) | Q(registered_by=user)
+        )
+    return organizations.filter(pk__in=coordinated_organization_ids(user))
+
+
 def can_create_audit_for(user, organization: Organization) -> bool:
-    if user.is_staff or user.has_perm("audits.add_audit"):
-        return True
-    return TeamMember.objects.filter(
-        user=user, role=TeamRole.COORDINATOR, audit__organization=organization
-    ).exists()
+    return organizations_open_to(user).filter(pk=organization.pk).exists()
 
 
 def team_of(audit: Audit) -> QuerySet[TeamMember]:

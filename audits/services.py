@@ -61,11 +61,14 @@ def organization_create(
     sector: str = "",
     units: list[str] | None = None,
 ) -> Organization:
+    """Register an organization; the actor is recorded, so they may start its audit (selectors)."""
     if not (actor.is_staff or actor.has_perm("audits.add_organization")):
         raise Forbidden(_("Only staff administrators and facilitators can register organizations."))
     with transaction.atomic():
         organization = validated(
-            Organization(name=name.strip(), country=country, region=region.strip(), sector=sector)
+            Organization(
+                name=name.strip(), country=country, region=region.strip(), sector=sector, registered_by=actor
+            )
         )
         organization.save()
         for unit_name in units or []:

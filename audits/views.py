@@ -19,7 +19,7 @@ from audits.forms import (
     TeamRoleForm,
     TransitionForm,
 )
-from audits.models import Audit, Organization, TeamRole
+from audits.models import Audit, TeamRole
 from config.errors import DomainError
 from config.pages import show_refusal
 
@@ -131,13 +131,11 @@ def audit_create(request):
         messages.error(request, _("No methodology is loaded yet; run manage.py loadmethodology."))
         return redirect("audits:dashboard")
     user = request.user
-    organizations = (
-        Organization.objects.all()
-        if user.is_staff or user.has_perm("audits.add_audit")
-        else Organization.objects.filter(pk__in=selectors.coordinated_organization_ids(user))
-    )
-    if not organizations.exists() and not (user.is_staff or user.has_perm("audits.add_organization")):
-        raise PermissionDenied(_("You cannot start an audit."))
+    organizations = selectors.organizations_open_to(user)
+    if not organizations.exists():
+        if not (user.is_staff or user.has_perm("audits.add_organization")):
+            raise PermissionDenied(_("You cannot start an audit."))
+        return render(request, "audits/audit_create.html", {"title": _("New audit"), "form": None})
     form = AuditCreateForm(
         request.POST or None,
         organizations=organizations,
@@ -164,7 +162,15 @@ def audit_create(request):
         else:
             messages.success(request, _("The audit is open in its first phase."))
             return redirect(audit_detail_url(audit))
-    return render(request, "audits/form_page.html", {"form": form, "title": _("New audit")})
+    return render(
+        request,
+        "audits/audit_create.html",
+        {
+            "form": form,
+            "title": _("New audit"),
+            "can_register_organization": user.is_staff or user.has_perm("audits.add_organization"),
+        },
+    )
 
 
 @login_required

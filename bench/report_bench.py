@@ -64,7 +64,7 @@ def build_audit(actions: int, seed: int = 2026):
     rng = random.Random(seed)
     lead = UserFactory(username="bench-lead", gender=Gender.WOMAN)
     lead.groups.add(facilitators_group())
-    organization = Organization.objects.create(name="Bench Ministry", country="Ukraine")
+    organization = Organization.objects.create(name="Bench Ministry", country="Ukraine", registered_by=lead)
     audit = services.audit_create(
         actor=lead,
         organization=organization,

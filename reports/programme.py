@@ -10,14 +10,17 @@ from django.utils.translation import gettext_lazy as _
 PROGRAMME_MANAGERS_GROUP = "Programme managers"
 
 
+# What the group may do: the portfolio dashboards, and the whole organization register.
+PROGRAMME_MANAGER_PERMISSIONS = [("reports", "view_portfolio"), ("audits", "view_organization")]
+
+
 def programme_managers():
-    """The group holding the portfolio permission (made by a migration; again after a flush)."""
+    """The group and its permissions (made by migrations; again after a flush)."""
     from django.contrib.auth.models import Group, Permission
 
     group, _created = Group.objects.get_or_create(name=PROGRAMME_MANAGERS_GROUP)
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="reports", codename="view_portfolio")
-    )
+    for app_label, codename in PROGRAMME_MANAGER_PERMISSIONS:
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return group
 
 

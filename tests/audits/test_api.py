@@ -97,7 +97,7 @@ def test_create_an_audit(methodology, api, staff):
 def test_a_facilitator_who_creates_an_audit_leads_it(methodology):
     facilitator = UserFactory()
     facilitator.user_permissions.add(Permission.objects.get(codename="add_audit"))
-    organization = OrganizationFactory()
+    organization = OrganizationFactory(registered_by=facilitator)  # the register is closed otherwise
 
     response = client_for(facilitator).post(
         "/api/audits/",
@@ -223,7 +223,7 @@ def test_a_user_without_a_role_cannot_create_for_an_organization(methodology):
     )
 
     assert response.status_code == 400
-    assert response.json()["organization"] == ["Unknown organization."]
+    assert response.json()["organization"][0].startswith("You cannot start an audit for this organization")
     assert Audit.objects.count() == 0
 
 

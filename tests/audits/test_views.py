@@ -128,7 +128,7 @@ def test_facilitator_creates_an_audit_and_becomes_its_lead(client, methodology):
 
     facilitator = UserFactory()
     facilitator.groups.add(facilitators_group())
-    organization = OrganizationFactory()
+    organization = OrganizationFactory(registered_by=facilitator)  # the register is closed otherwise
     modality = methodology.modalities.get(code="selective")
     client.force_login(facilitator)
     response = client.post(

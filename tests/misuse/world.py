@@ -156,7 +156,7 @@ def _organization_b() -> Side:
         {"lead": people["lead"], "candidate": people["candidate"], "certification_staff": people["certstaff"]}
     )
     organization = services.organization_create(
-        actor=people["admin"],
+        actor=people["lead"],
         name=B_ORGANIZATION,
         country="Norway",
         units=["Department of Family Policy", "Regional office, Lviv", "Human Resources"],

@@ -95,7 +95,7 @@ def demo_audit(methodology) -> Audit:
     }
     users["lead"].groups.add(audits_demo.facilitators_group())
     audit_services.organization_create(
-        actor=StaffFactory(), name=audits_demo.ORGANIZATION, units=["Human Resources"]
+        actor=users["lead"], name=audits_demo.ORGANIZATION, units=["Human Resources"]
     )
     certification_demo.load_demo(
         {"lead": users["lead"], "candidate": UserFactory(), "certification_staff": StaffFactory()}
