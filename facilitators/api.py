@@ -20,6 +20,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from config.schema import error_responses
 from config.throttle import TokenLookupThrottle
 from facilitators import selectors, services, workflow
 from facilitators.models import (
@@ -79,7 +80,7 @@ class CertificationTransitionRequestSerializer(serializers.Serializer):
 
 
 class CertificationTransitionRecordSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.__str__", read_only=True, default=None)
+    actor = serializers.CharField(source="actor.__str__", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = CertificationTransition
@@ -189,7 +190,9 @@ class PracticeRecordSerializer(serializers.ModelSerializer):
     role = serializers.CharField(read_only=True, help_text=ROLE_HELP)
     username = serializers.CharField(source="user.username", read_only=True)
     name = serializers.CharField(source="user.__str__", read_only=True)
-    supervisor = serializers.CharField(source="supervisor.username", read_only=True, default=None)
+    supervisor = serializers.CharField(
+        source="supervisor.username", read_only=True, default=None, allow_null=True
+    )
     evaluation = serializers.SerializerMethodField()
 
     class Meta:
@@ -379,7 +382,10 @@ class FacilitatorProfileViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.profiles_for(self.request.user)
 
-    @extend_schema(summary="Your own profile and publication consent")
+    @extend_schema(
+        summary="Your own profile and publication consent",
+        responses={200: FacilitatorProfileSerializer, **error_responses(404)},
+    )
     @action(detail=False, methods=["get"])
     def me(self, request):
         profile = FacilitatorProfile.objects.filter(user=request.user).first()
@@ -640,7 +646,7 @@ class CertificateVerifyView(generics.GenericAPIView):
 
     @extend_schema(
         summary="Check a certificate's verification code (public)",
-        responses={200: VerificationSerializer, 404: OpenApiTypes.OBJECT},
+        responses={200: VerificationSerializer, **error_responses(429)},
     )
     def get(self, request, code):
         result = selectors.certificate_verify(code)

@@ -19,7 +19,8 @@ from config.api import named_choice_field
 from reports import exports, rendering, selectors, services
 from reports.models import RenderKind, RenderStatus, ReportRender, ReportSnapshot
 
-PDF = OpenApiResponse(OpenApiTypes.BINARY, description="The PDF (application/pdf).")
+PDF_TYPE = "application/pdf"
+PDF = {(200, PDF_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF.")}
 
 
 ReportKindField = named_choice_field("ReportKind", RenderKind.choices)
@@ -33,7 +34,9 @@ class RenderSerializer(serializers.ModelSerializer):
     status_label = serializers.SerializerMethodField()
     error = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
-    requested_by = serializers.CharField(source="requested_by.username", default=None, read_only=True)
+    requested_by = serializers.CharField(
+        source="requested_by.username", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ReportRender
@@ -136,7 +139,7 @@ def report_state(user, audit) -> dict:
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
+    response = HttpResponse(data, content_type=PDF_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -190,7 +193,7 @@ class RenderRetryView(APIView):
 
 
 class RenderPdfView(APIView):
-    @extend_schema(summary="A ready render's PDF", responses={200: PDF})
+    @extend_schema(summary="A ready render's PDF", responses=PDF)
     def get(self, request, audit_pk, render_pk):
         audit = selectors.report_audit_get(request.user, audit_pk)
         render, data = selectors.render_pdf(audit, render_pk)
@@ -222,7 +225,7 @@ class SnapshotListView(APIView):
 
 
 class SnapshotPdfView(APIView):
-    @extend_schema(summary="An issued version's PDF, unchanged since it was issued", responses={200: PDF})
+    @extend_schema(summary="An issued version's PDF, unchanged since it was issued", responses=PDF)
     def get(self, request, audit_pk, version):
         audit = selectors.report_audit_get(request.user, audit_pk)
         snapshot = selectors.snapshot_get(audit, version)
@@ -238,6 +241,7 @@ EXPORTS = {
     "findings.csv": (lambda audit: exports.csv_bytes(exports.findings_table(audit)), exports.CSV_TYPE),
     "data-package.zip": (lambda audit: exports.data_package(audit), "application/zip"),
 }
+EXPORT_TYPES = sorted({content_type.partition(";")[0] for _make, content_type in EXPORTS.values()})
 
 
 def export_response(audit, name: str) -> HttpResponse:
@@ -250,7 +254,7 @@ def export_response(audit, name: str) -> HttpResponse:
 class ExportView(APIView):
     @extend_schema(
         summary="The roadmap or findings (XLSX, CSV) or the anonymised data package (ZIP of CSV files)",
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The file.")},
+        responses={(200, *EXPORT_TYPES): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")},
     )
     def get(self, request, audit_pk, name):
         audit = selectors.report_audit_get(request.user, audit_pk)

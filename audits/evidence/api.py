@@ -144,6 +144,7 @@ class AssessmentWriteSerializer(serializers.Serializer):
 
 class DocumentList(generics.GenericAPIView):
     serializer_class = DocumentSerializer
+    pagination_class = None
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
@@ -216,6 +217,7 @@ class DocumentFile(generics.GenericAPIView):
 
 class DocumentAssessments(generics.GenericAPIView):
     serializer_class = AssessmentWriteSerializer
+    pagination_class = None
 
     @extend_schema(
         summary="Record the review, criterion by criterion (a blank rating clears one)",
@@ -337,6 +339,7 @@ def _interviews(audit):
 
 class InterviewList(generics.GenericAPIView):
     serializer_class = InterviewSerializer
+    pagination_class = None
 
     @extend_schema(
         operation_id="audits_interviews_list",
@@ -490,6 +493,7 @@ def _workshops(audit):
 
 class WorkshopList(generics.GenericAPIView):
     serializer_class = WorkshopSerializer
+    pagination_class = None
 
     @extend_schema(
         operation_id="audits_workshops_list",
@@ -660,6 +664,7 @@ class EvidenceSectionSerializer(serializers.Serializer):
 
 class Board(generics.GenericAPIView):
     serializer_class = EvidenceSectionSerializer
+    pagination_class = None
 
     @extend_schema(
         summary="Everything that is evidence for a key area, by source",
@@ -711,6 +716,7 @@ class FindingUpdateSerializer(serializers.Serializer):
 
 class FindingList(generics.GenericAPIView):
     serializer_class = FindingSerializer
+    pagination_class = None
 
     @extend_schema(
         operation_id="audits_findings_list",

@@ -62,7 +62,7 @@ class ActionSerializer(serializers.ModelSerializer):
     key_area = serializers.CharField(source="recommendation.key_area.code", read_only=True)
     status = ActionStatusField(read_only=True)
     priority = PriorityField(read_only=True)
-    template = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    template = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Action
@@ -135,7 +135,7 @@ class ProgressSerializer(serializers.Serializer):
 
 
 class ActionUpdateRecordSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True, allow_null=True)
     status = ActionStatusField(read_only=True)
 
     class Meta:
@@ -171,8 +171,10 @@ class ActionTemplateSerializer(serializers.ModelSerializer):
 
 class CommentSerializer(serializers.ModelSerializer):
     kind = CommentKindField(read_only=True)
-    author = serializers.CharField(source="author.username", default=None, read_only=True)
-    resolved_by = serializers.CharField(source="resolved_by.username", default=None, read_only=True)
+    author = serializers.CharField(source="author.username", default=None, read_only=True, allow_null=True)
+    resolved_by = serializers.CharField(
+        source="resolved_by.username", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = FeedbackComment

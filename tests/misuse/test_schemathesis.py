@@ -1,9 +1,10 @@
-"""Schemathesis over every API operation, as every role: whatever the body, never a server error.
+"""Schemathesis over every API operation, as every role: never a server error, every answer documented.
 
 The schema is the one /api/schema/ serves, generated in-process; requests go through the WSGI app in
 the test's transaction, each example in its own savepoint. Path parameters name organization A's real
 objects (from the same table as the permission matrix), so the generated bodies and queries reach
 the services instead of stopping at "no such audit". Both valid and invalid data are generated.
+Every answer below 500 must be one the schema documents: its status, its media type, its body.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from audits.surveys.selectors import library_instruments
 from tests.misuse.world import KWARGS, ROLES, SHARED_KWARGS, Side, World
@@ -41,6 +47,7 @@ SETTINGS = dict(
     suppress_health_check=list(hypothesis.HealthCheck),
     phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
 )
+CONFORMANCE = (status_code_conformance, content_type_conformance, response_schema_conformance)
 
 
 def _schema():
@@ -109,16 +116,26 @@ def in_process_app(settings):
     request_finished.connect(close_old_connections)
 
 
+def undocumented(case, response) -> list[str]:
+    """How the answer differs from what the schema documents for it (status, media type, body)."""
+    try:
+        case.validate_response(response, checks=list(CONFORMANCE))
+    except BaseExceptionGroup as group:  # schemathesis raises its failures as one group
+        return [f"{failure.title}: {' '.join(failure.message.split())}" for failure in group.exceptions]
+    return []
+
+
 def _send(case, role: str, world: World) -> tuple[int, str]:
     """One request as the role, in a savepoint rolled back at once; (status, what to report if it failed)."""
     headers = {"Authorization": f"Token {world.tokens[role]}"} if role in world.tokens else {}
     with transaction.atomic():
         response = case.call(headers=headers)
         transaction.set_rollback(True)
-    if response.status_code < 500:
+    problems = ["server error"] if response.status_code >= 500 else undocumented(case, response)
+    if not problems:
         return response.status_code, ""
     report = (
-        f"{role}: {case.method} {case.formatted_path} -> {response.status_code}\n"
+        f"{role}: {case.method} {case.formatted_path} -> {response.status_code}: {'; '.join(problems)}\n"
         f"    {case.as_curl_command(headers=headers)}\n    {response.content[:500].decode(errors='replace')}"
     )
     return response.status_code, report
@@ -144,11 +161,11 @@ def fuzz(operation, world: World) -> list[tuple[str, int, str]]:
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=[operation.label for operation in OPERATIONS])
-def test_no_server_error_for_any_role(world, db, in_process_app, operation):
+def test_no_server_error_and_every_answer_documented_for_any_role(world, db, in_process_app, operation):
     sent = fuzz(operation, world)
 
     assert {role for role, _status, _report in sent} == set(ROLES)
-    failures = [report for _role, status, report in sent if status >= 500]
+    failures = [report for _role, _status, report in sent if report]
     assert not failures, "\n".join(failures)
 
 
@@ -159,3 +176,18 @@ def test_the_fuzzing_reaches_the_services(world, db, in_process_app):
     statuses = {status for _role, status, _report in fuzz(operation, world)}
 
     assert 200 in statuses and statuses & {400, 409}, statuses
+
+
+def test_an_undocumented_answer_is_reported(world, db, in_process_app, settings):
+    """The conformance checks bite: without config.schema's refusals, an anonymous 403 is undocumented."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    }
+    bare = _schema()["/api/audits/{id}/"]["GET"]
+    documented = SCHEMA["/api/audits/{id}/"]["GET"]
+    path = {"id": world.a.audit.pk}
+
+    status, report = _send(bare.Case(path_parameters=path), "anonymous", world)
+    assert status == 403 and "Undocumented status code: Received: 403" in report, report
+    assert _send(documented.Case(path_parameters=path), "anonymous", world) == (403, "")
