@@ -10,6 +10,7 @@ from audits.surveys.models import (
     Response,
     Section,
     Survey,
+    SurveyExport,
 )
 
 
@@ -70,3 +71,12 @@ class KeyAreaScoreAdmin(ReadOnlyAdmin):
 
     list_display = ("survey", "key_area", "group", "respondents", "computed_at")
     list_filter = ("key_area", "group")
+
+
+@admin.register(SurveyExport)
+class SurveyExportAdmin(ReadOnlyAdmin):
+    """Built by the worker; a failed one is retried from the analysis page, not edited here."""
+
+    list_display = ("survey", "status", "language", "requested_at", "finished_at", "size")
+    list_filter = ("status",)
+    exclude = ("file",)

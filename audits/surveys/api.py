@@ -7,25 +7,29 @@ and guessing tokens is throttled (config.throttle).
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from audits.disclosure import Cell, footnote
 from audits.selectors import current_methodology
-from audits.surveys import exports, links, selectors, services
+from audits.surveys import export_jobs, exports, links, selectors, services
 from audits.surveys.instruments import instrument_document
-from audits.surveys.models import Instrument, InvitationMode, QuestionType
+from audits.surveys.models import ExportStatus, Instrument, InvitationMode, QuestionType, SurveyExport
 from audits.surveys.xlsform import XLSFormError, export_xlsform, read_xlsform
-from config.errors import DomainError
+from config.api import named_choice_field
+from config.errors import Conflict, DomainError
 from config.i18n import translated
+from config.schema import error_responses
 from config.throttle import TokenLookupThrottle
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -507,7 +511,16 @@ class AnalysisView(APIView):
 
 class OpenAnswersView(APIView):
     @extend_schema(
-        summary="Open answers per question (facilitation team only)", responses=OpenApiTypes.OBJECT
+        summary="Open answers per question (facilitation team only)",
+        responses=inline_serializer(
+            "OpenAnswers",
+            fields={
+                "question": serializers.CharField(),
+                "label": serializers.CharField(),
+                "answers": serializers.ListField(child=serializers.CharField()),
+            },
+            many=True,
+        ),
     )
     def get(self, request, audit_pk: int):
         access = _access(request, audit_pk)
@@ -522,9 +535,10 @@ class OpenAnswersView(APIView):
 
 class ExportView(APIView):
     @extend_schema(
-        summary="Anonymised responses as CSV or XLSX (facilitation team)",
+        summary="Anonymised responses as CSV (facilitation team); the XLSX is prepared in the background",
+        description="The XLSX kind answers 409 with the address to POST to: see survey-exports.",
         parameters=[OpenApiParameter("kind", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["csv", "xlsx"])],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY},
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, **error_responses(409)},
     )
     def get(self, request, audit_pk: int, kind: str):
         access = _access(request, audit_pk)
@@ -533,10 +547,128 @@ class ExportView(APIView):
         if kind not in ("csv", "xlsx"):
             return Response({"detail": _("Export as csv or xlsx.")}, status=status.HTTP_404_NOT_FOUND)
         if kind == "xlsx":
-            return xlsx_response(exports.responses_xlsx(survey), f"survey-{survey.audit_id}.xlsx")
+            return Response(
+                {
+                    "detail": _("The XLSX file is prepared in the background: POST to the exports address."),
+                    "exports": reverse("survey-exports", args=[survey.audit_id], request=request),
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         response = HttpResponse(exports.responses_csv(survey), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="survey-{survey.audit_id}.csv"'
         return response
+
+
+# The XLSX export, prepared by the task worker ----------------------------------------------------
+
+
+ExportStatusField = named_choice_field("SurveyExportStatus", ExportStatus.choices)
+
+
+class ExportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = ExportStatusField(help_text="failed also when no worker took it up or the worker stopped")
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    error = serializers.CharField(allow_blank=True)
+    language = serializers.CharField()
+    size = serializers.IntegerField(allow_null=True)
+    requested_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.URLField()
+    download = serializers.URLField(allow_null=True)
+    retry = serializers.URLField(allow_null=True)
+
+
+def export_data(request, export: SurveyExport) -> dict:
+    shown = exports.effective_status(export)
+    args = [export.survey.audit_id, export.pk]
+    return {
+        "id": export.pk,
+        "status": shown,
+        "progress": export.progress,
+        "error": exports.effective_error(export) if shown == ExportStatus.FAILED else "",
+        "language": export.language,
+        "size": export.size,
+        "requested_at": export.requested_at,
+        "finished_at": export.finished_at,
+        "url": reverse("survey-export-job", args=args, request=request),
+        "download": reverse("survey-export-download", args=args, request=request)
+        if shown == ExportStatus.DONE
+        else None,
+        "retry": reverse("survey-export-retry", args=args, request=request)
+        if shown == ExportStatus.FAILED
+        else None,
+    }
+
+
+def _analysis_survey(request, audit_pk: int):
+    access = _access(request, audit_pk)
+    selectors.require_analysis(request.user, access.audit)
+    return _survey(access)
+
+
+def _exported(request, export: SurveyExport) -> Response:
+    ready = exports.effective_status(export) == ExportStatus.DONE
+    code = status.HTTP_200_OK if ready else status.HTTP_202_ACCEPTED
+    return Response(ExportSerializer(export_data(request, export)).data, status=code)
+
+
+class ExportsView(APIView):
+    @extend_schema(
+        summary="Prepare the survey's XLSX workbook (facilitation team)",
+        description="202 while queued or being prepared (poll its url); 200 when a workbook of the same "
+        "responses is ready.",
+        request=None,
+        responses={200: ExportSerializer, 202: ExportSerializer},
+    )
+    def post(self, request, audit_pk: int):
+        access = _access(request, audit_pk)
+        export = export_jobs.export_request(
+            actor=request.user, audit=access.audit, language=translation.get_language()
+        )
+        return _exported(request, export)
+
+
+class ExportJobView(APIView):
+    @extend_schema(summary="An XLSX export's status and progress", responses=ExportSerializer)
+    def get(self, request, audit_pk: int, export_pk: int):
+        export = exports.export_get(_analysis_survey(request, audit_pk), export_pk)
+        return Response(ExportSerializer(export_data(request, export)).data)
+
+
+class ExportRetryView(APIView):
+    @extend_schema(
+        summary="Prepare a failed XLSX export again", request=None, responses={202: ExportSerializer}
+    )
+    def post(self, request, audit_pk: int, export_pk: int):
+        export = exports.export_get(_analysis_survey(request, audit_pk), export_pk)
+        return _exported(request, export_jobs.export_retry(actor=request.user, export=export))
+
+
+class ExportDownloadView(APIView):
+    @extend_schema(
+        summary="Download a prepared XLSX workbook (409 until it is ready)",
+        responses={(200, XLSX): OpenApiTypes.BINARY, **error_responses(409)},
+    )
+    def get(self, request, audit_pk: int, export_pk: int):
+        export = exports.export_get(_analysis_survey(request, audit_pk), export_pk)
+        return export_file_response(export)
+
+
+def export_file_response(export: SurveyExport) -> FileResponse:
+    """The stored workbook as a private attachment; Conflict while it is not ready."""
+    if exports.effective_status(export) != ExportStatus.DONE:
+        raise Conflict(_("The XLSX file is not ready yet."))
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage; prepare it again.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"survey-{export.survey.audit_id}.xlsx", content_type=XLSX
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # Respondents (no account; the token is the key) --------------------------------------------------
@@ -579,7 +711,7 @@ def _refuse_unusable(link: links.RespondentLink) -> None:
 class RespondView(RespondentAPIView):
     @extend_schema(
         summary="The questionnaire behind a respondent link, in the request's language",
-        responses=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, **error_responses(410, 429)},
     )
     def get(self, request, token: str):
         link = self.link(token)
@@ -594,7 +726,7 @@ class RespondDraftView(RespondentAPIView):
     @extend_schema(
         summary="Save answers so far (resumable from the same link)",
         request=DraftSerializer,
-        responses={204: None},
+        responses={204: None, **error_responses(410, 429)},
     )
     def put(self, request, token: str):
         link = self.link(token)
@@ -616,7 +748,7 @@ class RespondSubmitView(RespondentAPIView):
     @extend_schema(
         summary="Submit the answers (idempotent: retrying with the same submission id stores nothing more)",
         request=SubmitSerializer,
-        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
+        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT, **error_responses(410, 429)},
     )
     def post(self, request, token: str):
         link = self.link(token)

@@ -7,6 +7,7 @@ random ids and no timestamp, so neither order nor time can join them back to an 
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -326,3 +327,62 @@ class KeyAreaScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id} {self.key_area or 'responses'} {self.group}"
+
+
+def export_upload_path(instance: SurveyExport, filename: str) -> str:
+    """A random name under the audit's folder: the stored name says nothing about the survey."""
+    return f"survey-exports/{instance.survey.audit_id}/{secrets.token_hex(16)}.xlsx"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Preparing")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class SurveyExport(models.Model):
+    """One requested XLSX workbook of a survey, built by the task worker, from the queue to its file.
+
+    The fingerprint names the data it was built from (responses, k, language), so a second request
+    for unchanged responses is answered with the finished file instead of a new build.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="exports")
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    fingerprint = models.CharField(max_length=64, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    file = models.FileField(_("file"), upload_to=export_upload_path, blank=True, max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last heartbeat"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Renewed by the worker while building; an old one means it stopped."),
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey export")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["survey", "-requested_at"], name="survey_export_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="survey_export_progress_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} XLSX #{self.pk} ({self.get_status_display()})"

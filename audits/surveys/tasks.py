@@ -1,4 +1,5 @@
-"""Survey work for the task worker (`manage.py db_worker`): invitation e-mail, key-area scores on close."""
+"""Survey work for the task worker (`manage.py db_worker`): invitation e-mail, key-area scores on close,
+the XLSX export."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from audits.surveys import scores
+from audits.surveys import export_jobs, scores
 from audits.surveys.links import invitation_token
 from audits.surveys.models import Invitation
 
@@ -48,3 +49,9 @@ def send_invitations(invitation_ids: list[int], reminder: bool, base_url: str) -
 def store_key_area_scores(survey_id: int) -> int:
     """Keep a closed survey's key-area scores for figures across audits; returns 1 if it was scored."""
     return scores.survey_scores_store(survey_ids=[survey_id])
+
+
+@task
+def build_export(export_id: int, attempt: int) -> dict:
+    """Build one attempt of a SurveyExport; progress and errors are recorded on the row."""
+    return export_jobs.export_run(export_id=export_id, attempt=attempt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audits.disclosure import footnote
-from audits.surveys import charts, exports, links, selectors, services
-from audits.surveys.api import SURVEY_LINKS, import_document, xlsx_response
+from audits.surveys import charts, export_jobs, exports, links, selectors, services
+from audits.surveys.api import SURVEY_LINKS, export_file_response, import_document, xlsx_response
 from audits.surveys.forms import (
     ImportForm,
     InvitationsForm,
@@ -28,7 +29,7 @@ from audits.surveys.forms import (
     SkipForm,
 )
 from audits.surveys.instruments import instrument_document, ordered_questions
-from audits.surveys.models import InvitationMode, QuestionType, SurveyStatus
+from audits.surveys.models import ExportStatus, InvitationMode, QuestionType, SurveyExport, SurveyStatus
 from audits.surveys.xlsform import export_xlsform
 from config.errors import DomainError
 from config.i18n import translated
@@ -412,6 +413,7 @@ def analysis(request, audit_pk):
         "footnote": footnote(result.k),
         "likert_chart": charts.likert_chart(result.questions, _("Answers to the Likert questions")),
         "open_answers": selectors.open_answers(survey) if access.can_read_open_answers else None,
+        "export": export_view(exports.latest_export(survey)),
     }
     if result.breakdowns_allowed:
         area_gaps = [gap for gap in result.gaps if gap.kind == "key_area"]
@@ -424,22 +426,99 @@ def analysis(request, audit_pk):
     return render(request, "surveys/analysis.html", context)
 
 
-@login_required
-def export(request, audit_pk, kind):
+def _analysing(request, audit_pk) -> selectors.SurveyAccess:
     access = selectors.survey_access(request.user, audit_pk)
     if not access.can_read_analysis:
         raise PermissionDenied(_("Only the facilitation team can export the survey."))
-    if access.survey is None or kind not in ("csv", "xlsx"):
+    if access.survey is None:
         raise Http404
+    return access
+
+
+@login_required
+def export(request, audit_pk, kind):
+    """The CSV, made at once; the XLSX kind leads to the analysis page, where it is prepared."""
+    access = _analysing(request, audit_pk)
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    if kind == "xlsx":
+        messages.info(request, _("The XLSX file is prepared in the background: press “Prepare XLSX”."))
+        return redirect(reverse("surveys:analysis", args=[audit_pk]) + "#export")
     try:
-        if kind == "xlsx":
-            return xlsx_response(exports.responses_xlsx(access.survey), f"survey-{audit_pk}.xlsx")
         response = HttpResponse(exports.responses_csv(access.survey), content_type="text/csv; charset=utf-8")
     except DomainError as error:
         show_refusal(request, error)
         return redirect("surveys:analysis", audit_pk=audit_pk)
     response["Content-Disposition"] = f'attachment; filename="survey-{audit_pk}.csv"'
     return response
+
+
+@login_required
+@require_POST
+def export_request(request, audit_pk):
+    access = _analysing(request, audit_pk)
+    try:
+        export = export_jobs.export_request(
+            actor=request.user, audit=access.audit, language=translation.get_language()
+        )
+    except DomainError as error:
+        show_refusal(request, error)
+        return redirect("surveys:analysis", audit_pk=audit_pk)
+    return redirect("surveys:export-job", audit_pk=audit_pk, export_pk=export.pk)
+
+
+@login_required
+def export_job(request, audit_pk, export_pk):
+    """The export's progress; the page reloads itself (meta refresh) until the file is ready or failed."""
+    access = _analysing(request, audit_pk)
+    export = exports.export_get(access.survey, export_pk)
+    context = {"audit": access.audit, "survey": access.survey, "export": export_view(export)}
+    return render(request, "surveys/export.html", context)
+
+
+@login_required
+@require_POST
+def export_retry(request, audit_pk, export_pk):
+    access = _analysing(request, audit_pk)
+    export = exports.export_get(access.survey, export_pk)
+    try:
+        export_jobs.export_retry(actor=request.user, export=export)
+    except DomainError as error:
+        show_refusal(request, error)
+    return redirect("surveys:export-job", audit_pk=audit_pk, export_pk=export.pk)
+
+
+@login_required
+def export_download(request, audit_pk, export_pk):
+    access = _analysing(request, audit_pk)
+    export = exports.export_get(access.survey, export_pk)
+    try:
+        return export_file_response(export)
+    except DomainError as error:
+        show_refusal(request, error)
+        return redirect("surveys:export-job", audit_pk=audit_pk, export_pk=export.pk)
+
+
+@dataclass(frozen=True)
+class ExportShown:
+    """An export as a page shows it: its status with stale ones read as failed."""
+
+    export: SurveyExport
+    status: str
+    label: str
+    error: str
+
+    @property
+    def in_flight(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+
+def export_view(export: SurveyExport | None) -> ExportShown | None:
+    if export is None:
+        return None
+    shown = exports.effective_status(export)
+    error = exports.effective_error(export) if shown == ExportStatus.FAILED else ""
+    return ExportShown(export=export, status=shown, label=ExportStatus(shown).label, error=error)
 
 
 # Respondents -------------------------------------------------------------------------------------

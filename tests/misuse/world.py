@@ -25,6 +25,7 @@ from audits import services
 from audits.library import load_library
 from audits.models import Audit, Organization
 from audits.surveys import services as surveys
+from audits.surveys.models import SurveyExport
 from audits.surveys.selectors import library_instruments
 from facilitators import demo as facilitators_demo
 from facilitators.models import Certification, PracticeRecord
@@ -114,6 +115,7 @@ def _side(organization: Organization, users: dict) -> Side:
         actor=users["lead"], audit=fieldwork, instrument=library_instruments(fieldwork.methodology).first()
     )
     _attach_files(audits.get(phase="follow_up"), certification)
+    SurveyExport.objects.create(survey=audits.get(phase="follow_up").survey, language="en")  # for its URLs
     closes_on = timezone.localdate() + timedelta(days=9)
     survey = surveys.survey_open(actor=users["lead"], audit=fieldwork, closes_on=closes_on, mode="shared")
     return Side(
@@ -228,6 +230,7 @@ KWARGS: dict[tuple[str, str, str], Callable[[Side], object]] = {
     # survey
     ("audits", "questions", "code"): lambda s: s.audit.survey.instrument.questions.order_by("pk")[0].code,
     ("audits", "export", "kind"): lambda s: "csv",
+    ("audits", "exports", "export_pk"): lambda s: _first(s.audit.survey.exports),
     # roadmap and feedback
     ("audits", "recommendations", "pk"): lambda s: _first(s.audit.recommendations),
     ("audits", "recommendations", "recommendation_pk"): lambda s: _first(s.audit.recommendations),
