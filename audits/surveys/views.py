@@ -413,7 +413,7 @@ def analysis(request, audit_pk):
         "footnote": footnote(result.k),
         "likert_chart": charts.likert_chart(result.questions, _("Answers to the Likert questions")),
         "open_answers": selectors.open_answers(survey) if access.can_read_open_answers else None,
-        "export": export_view(exports.latest_export(survey)),
+        "export": export_view(exports.latest_export(survey), check_data=True),
     }
     if result.breakdowns_allowed:
         area_gaps = [gap for gap in result.gaps if gap.kind == "key_area"]
@@ -507,18 +507,27 @@ class ExportShown:
     status: str
     label: str
     error: str
+    outdated: bool = False  # finished, but responses have arrived (or changed) since
 
     @property
     def in_flight(self) -> bool:
         return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
 
 
-def export_view(export: SurveyExport | None) -> ExportShown | None:
+def export_view(export: SurveyExport | None, *, check_data: bool = False) -> ExportShown | None:
+    """check_data: compare a finished file with the responses now (one query over their ids)."""
     if export is None:
         return None
     shown = exports.effective_status(export)
     error = exports.effective_error(export) if shown == ExportStatus.FAILED else ""
-    return ExportShown(export=export, status=shown, label=ExportStatus(shown).label, error=error)
+    outdated = (
+        check_data
+        and shown == ExportStatus.DONE
+        and export.fingerprint != exports.data_fingerprint(export.survey, export.language)
+    )
+    return ExportShown(
+        export=export, status=shown, label=ExportStatus(shown).label, error=error, outdated=outdated
+    )
 
 
 # Respondents -------------------------------------------------------------------------------------

@@ -311,7 +311,11 @@ def test_the_pages_show_each_state_of_the_export(answered, client):
     assert 'http-equiv="refresh"' not in done and ">Ready<" in done
     assert f"/exports/{export.pk}/download/" in done and 'data-testid="xlsx-export-prepare"' in done
     analysis = client.get(f"{base(answered)}/analysis/").content.decode()
-    assert f"/exports/{export.pk}/download/" in analysis
+    assert f"/exports/{export.pk}/download/" in analysis and "xlsx-export-outdated" not in analysis
+
+    add_responses(answered.audit.survey, [({"ka08_recruitment": "4"}, "man", "support")])
+    analysis = client.get(f"{base(answered)}/analysis/").content.decode()
+    assert f"/exports/{export.pk}/download/" in analysis and 'data-testid="xlsx-export-outdated"' in analysis
 
 
 # Through the real worker
