@@ -28,6 +28,7 @@ MEN = "#3a8f8a"
 ACCENT = "#5b2c83"
 GRID = "#d5d9de"
 TEXT = "#212529"
+TRACK = "#f8f9fa"  # the paired means' track (report.css): their bars' gradients end on it
 GANTT_ROW_MM = 3.6
 FIGURE_SPACE = "\u2007"  # as wide as a digit: action numbers line up
 PRIORITY_COLOURS = {"high": "#a61e4d", "medium": "#d9822b", "low": "#5c7cba"}
@@ -122,15 +123,20 @@ class StackRow:
 
 
 def _segments(segments: Sequence[Segment]) -> str:
-    """A 100 % bar of floated segments; the last one takes what is left, a hair short, so that no
-    rounding can push it onto a line of its own."""
+    """A 100 % bar as one box whose background has a hard colour stop per segment: a box per segment
+    (floated) cost WeasyPrint five boxes a row for the same picture. The shares are scaled to fill
+    the bar: a gradient that ends on transparent leaves a hairline in PDF viewers."""
     shown = [segment for segment in segments if segment.share > 0]
-    widths = [round(100 * segment.share, 2) for segment in shown[:-1]]
-    if shown:
-        widths.append(max(0.0, round(100 - sum(widths) - 0.05, 2)))
-    return "".join(
-        f'<div class="segment" style="width:{width:.2f}%;background:{segment.colour}"></div>'
-        for segment, width in zip(shown, widths, strict=True)
+    total = sum(segment.share for segment in shown)
+    if not shown or total <= 0:
+        return ""
+    stops, start = [], 0.0
+    for segment in shown:
+        end = min(100.0, start + 100 * segment.share / total)
+        stops.append(f"{segment.colour} {start:.2f}%,{segment.colour} {end:.2f}%")
+        start = end
+    return (
+        f'<div class="segments" style="background-image:linear-gradient(to right,{",".join(stops)})"></div>'
     )
 
 
@@ -186,10 +192,12 @@ def survey(
                 )
             else:
                 end = _position(float(value.value), scale)
+                # The bar is the line's background and the value follows it: no floated boxes.
+                width = max(end, 0.4)
                 means.append(
-                    f'<div class="thin"><div class="bar" '
-                    f'style="width:{max(end, 0.4):.2f}%;background:{colour}">'
-                    f'</div><span class="inline-value">{escape(formats.figure(value, 1))}</span></div>'
+                    f'<div class="thin" style="padding-left:{width:.2f}%;background-image:linear-gradient('
+                    f'to right,{colour} {width:.2f}%,{TRACK} {width:.2f}%)">'
+                    f'<span class="inline-value">{escape(formats.figure(value, 1))}</span></div>'
                 )
         body.append(
             f'<tr><td class="chart-label">{escape(row.label)}</td><td class="track stack">{answers}</td>'

@@ -131,11 +131,22 @@ def stamped(html: str, stamp: Stamp) -> str:
     return html
 
 
+@cache
+def url_fetcher():
+    """One URL fetcher per process, for local files and data: URLs only: the report fetches nothing
+    from the network, and WeasyPrint's default fetcher builds an SSL context on every render."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=("file", "data"))
+
+
 def html_to_pdf(html: str) -> tuple[bytes, int]:
     """WeasyPrint alone: lay the HTML out in pages and write the PDF."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=[stylesheet()])
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=url_fetcher()).render(
+        stylesheets=[stylesheet()]
+    )
     return document.write_pdf(), len(document.pages)
 
 
