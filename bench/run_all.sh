@@ -22,6 +22,7 @@ command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null || echo "wrk 
   echo "# bench/run_all.sh at $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
   echo "CPU: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); memory: $(free -g | awk '/Mem:/{print $2}') GiB"
   echo "Python: $($PY --version 2>&1); PostgreSQL: $(psql "$PG/postgres" -Atc 'show server_version' 2>/dev/null)"
+  psql -q "$PG/postgres" -c 'DROP DATABASE IF EXISTS pga_national WITH (FORCE)' -c 'CREATE DATABASE pga_national'
   step "National programme data (generator)" env DATABASE_URL="$PG/pga_national" \
     $PY bench/national.py --audits 1000 --organizations 200 --responses 300000 --facilitators 200 --flush
   step "Portfolio dashboards at national size" env DATABASE_URL="$PG/pga_national" $PY bench/portfolio_bench.py
