@@ -15,19 +15,18 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.models import Audit
 from audits.roadmap import selectors as roadmap
 from audits.selectors import audit_get, can_steer
+from config import jobs
 from reports.models import IN_FLIGHT, RenderKind, RenderStatus, ReportRender, ReportSnapshot, ReportText
 
-STALE_AFTER = datetime.timedelta(minutes=getattr(settings, "REPORT_RENDER_TIMEOUT_MINUTES", 10))
+STALE_AFTER = jobs.QUEUE_TIMEOUT
 REPORTING_PHASE = "reporting"
 
 
@@ -88,23 +87,15 @@ def render_pdf(audit: Audit, pk) -> tuple[ReportRender, bytes]:
     return render, bytes(render.pdf)
 
 
-def render_lease() -> datetime.timedelta:
-    """How long a render may go without a heartbeat before its worker counts as gone."""
-    return datetime.timedelta(seconds=settings.REPORT_RENDER_LEASE_SECONDS)
-
-
 def is_abandoned(render: ReportRender, now: datetime.datetime | None = None) -> bool:
     """Rendering, but the worker's last heartbeat is older than the lease: it stopped mid-render."""
-    if render.status != RenderStatus.RENDERING:
-        return False
-    beat = render.heartbeat_at or render.started_at or render.requested_at
-    return (now or timezone.now()) - beat > render_lease()
+    return render.status == RenderStatus.RENDERING and jobs.heartbeat_lost(render, now)
 
 
 def is_stale(render: ReportRender, now: datetime.datetime | None = None) -> bool:
     """Queued for longer than STALE_AFTER (no worker is running), or abandoned by its worker."""
     if render.status == RenderStatus.QUEUED:
-        return (now or timezone.now()) - render.requested_at > STALE_AFTER
+        return jobs.queued_too_long(render, now)
     return is_abandoned(render, now)
 
 

@@ -23,13 +23,14 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audits import workflow
 from audits.models import Audit
 from audits.roadmap import selectors as roadmap
+from config import jobs
 from config.errors import Conflict, DomainError, Forbidden
 from reports import rendering, selectors
 from reports.models import RenderKind, RenderStatus, ReportRender, ReportSnapshot, ReportText
@@ -113,17 +114,7 @@ def render_retry(*, actor, render: ReportRender) -> ReportRender:
                 _("Only a failed render can be retried; this one is %(status)s.")
                 % {"status": render.get_status_display().lower()}
             )
-        ReportRender.objects.filter(pk=render.pk).update(
-            status=RenderStatus.QUEUED,
-            attempts=F("attempts") + 1,
-            progress=0,
-            stage="",
-            error="",
-            requested_at=timezone.now(),
-            started_at=None,
-            heartbeat_at=None,
-            finished_at=None,
-        )
+        ReportRender.objects.filter(pk=render.pk).update(**jobs.new_attempt(RenderStatus.QUEUED), stage="")
         render.refresh_from_db()
         _enqueue(render)
     return render
@@ -201,10 +192,7 @@ def renders_sweep() -> int:
     The update re-checks the heartbeat row by row, so a worker that beats meanwhile keeps its render.
     """
     now = timezone.now()
-    cutoff = now - selectors.render_lease()
-    abandoned = ReportRender.objects.filter(status=RenderStatus.RENDERING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    )
+    abandoned = ReportRender.objects.filter(status=RenderStatus.RENDERING).filter(jobs.heartbeat_lost_q(now))
     swept = abandoned.update(status=RenderStatus.FAILED, error=selectors.abandoned_message(), finished_at=now)
     if swept:
         logger.warning("Marked %d abandoned report render(s) as failed", swept)

@@ -12,13 +12,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audits.models import Audit
 from audits.surveys import exports, selectors
 from audits.surveys.models import ExportStatus, Survey, SurveyExport
+from config import jobs
 from config.errors import Conflict, DomainError
 
 
@@ -75,16 +75,7 @@ def export_retry(*, actor, export: SurveyExport) -> SurveyExport:
                 _("Only a failed export can be retried; this one is %(status)s.")
                 % {"status": export.get_status_display().lower()}
             )
-        SurveyExport.objects.filter(pk=export.pk).update(
-            status=ExportStatus.QUEUED,
-            attempts=F("attempts") + 1,
-            progress=0,
-            error="",
-            requested_at=timezone.now(),
-            started_at=None,
-            heartbeat_at=None,
-            finished_at=None,
-        )
+        SurveyExport.objects.filter(pk=export.pk).update(**jobs.new_attempt(ExportStatus.QUEUED))
         export.refresh_from_db()
         _enqueue_export(export)
     return export
@@ -93,10 +84,7 @@ def export_retry(*, actor, export: SurveyExport) -> SurveyExport:
 def exports_sweep() -> int:
     """Record exports whose worker stopped beating as failed, so they can be retried."""
     now = timezone.now()
-    cutoff = now - exports.export_lease()
-    abandoned = SurveyExport.objects.filter(status=ExportStatus.RUNNING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    )
+    abandoned = SurveyExport.objects.filter(status=ExportStatus.RUNNING).filter(jobs.heartbeat_lost_q(now))
     return abandoned.update(status=ExportStatus.FAILED, error=exports.abandoned_message(), finished_at=now)
 
 

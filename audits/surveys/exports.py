@@ -12,23 +12,20 @@ import hashlib
 import io
 from collections.abc import Callable
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from audits.disclosure import breakdown_allowed, footnote
 from audits.surveys import selectors
 from audits.surveys.models import ExportStatus, Response, Survey, SurveyExport
+from config import jobs
 from config.errors import DomainError
 
 Progress = Callable[[int], None]
 ROWS_PER_STEP = 1000
 # Changing what the workbook holds changes this, so files built by older code are not reused.
 WORKBOOK_FORMAT = "1"
-# A queued export no worker picked up within this is shown as failed (as for report renders).
-STALE_AFTER = datetime.timedelta(minutes=10)
 
 
 def require_enough(survey: Survey) -> None:
@@ -126,19 +123,11 @@ def export_get(survey: Survey, pk) -> SurveyExport:
     return get_object_or_404(exports_of(survey), pk=pk)
 
 
-def export_lease() -> datetime.timedelta:
-    """How long a build may go without a heartbeat before its worker counts as gone (the workers' lease)."""
-    return datetime.timedelta(seconds=settings.REPORT_RENDER_LEASE_SECONDS)
-
-
 def is_stale(export: SurveyExport, now: datetime.datetime | None = None) -> bool:
     """Queued with no worker to pick it up, or running with a worker that stopped beating."""
-    now = now or timezone.now()
     if export.status == ExportStatus.QUEUED:
-        return now - export.requested_at > STALE_AFTER
-    if export.status == ExportStatus.RUNNING:
-        return now - (export.heartbeat_at or export.started_at or export.requested_at) > export_lease()
-    return False
+        return jobs.queued_too_long(export, now)
+    return export.status == ExportStatus.RUNNING and jobs.heartbeat_lost(export, now)
 
 
 def abandoned_message() -> str:
