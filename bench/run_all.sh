@@ -16,7 +16,7 @@ step() {  # step "title" command...: print the command and the load, run it, kee
   "$@" || { echo "(exit status $?)"; status=1; }
 }
 
-command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null || echo "wrk is missing: apt-get install wrk"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || echo "wrk is missing: apt-get install wrk"
 
 {
   echo "# bench/run_all.sh at $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
