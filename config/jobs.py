@@ -11,10 +11,38 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 QUEUE_TIMEOUT = datetime.timedelta(minutes=getattr(settings, "REPORT_RENDER_TIMEOUT_MINUTES", 10))
+
+
+class Job(models.Model):
+    """The fields the lifecycle below reads and writes; a job adds its status, its subject and its
+    result (a report render's PDF, a survey workbook's file)."""
+
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last heartbeat"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Renewed by the worker while it works; an old one means the worker is gone."),
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 def lease() -> datetime.timedelta:

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import jobs
 from reports.programme import Programme  # noqa: F401 (the portfolio's permission)
 
 
@@ -52,7 +53,7 @@ class ReportText(models.Model):
         return f"{self.audit}"
 
 
-class ReportRender(models.Model):
+class ReportRender(jobs.Job):
     """One requested rendering of a report, from the queue to its PDF or its error."""
 
     audit = models.ForeignKey("audits.Audit", on_delete=models.CASCADE, related_name="report_renders")
@@ -64,24 +65,7 @@ class ReportRender(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=RenderStatus.choices, default=RenderStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     stage = models.CharField(_("stage"), max_length=40, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
-    task_id = models.CharField(max_length=64, blank=True, editable=False)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        _("last heartbeat"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Renewed by the worker while rendering; an old one means the worker is gone."),
-    )
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     pdf = models.BinaryField(null=True, editable=False)
     sha256 = models.CharField(max_length=64, blank=True, editable=False)
     data_version = models.CharField(max_length=64, blank=True, editable=False)

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from audits.models import Audit, MethodologyVersion
+from config import jobs
 from config.i18n import translated
 
 DONT_KNOW = "dk"
@@ -341,7 +342,7 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class SurveyExport(models.Model):
+class SurveyExport(jobs.Job):
     """One requested XLSX workbook of a survey, built by the task worker, from the queue to its file.
 
     The fingerprint names the data it was built from (responses, k, language), so a second request
@@ -354,25 +355,8 @@ class SurveyExport(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
-    task_id = models.CharField(max_length=64, blank=True, editable=False)
     file = models.FileField(_("file"), upload_to=export_upload_path, blank=True, max_length=200)
     size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        _("last heartbeat"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Renewed by the worker while building; an old one means it stopped."),
-    )
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("survey export")
